@@ -1,0 +1,34 @@
+// A multi-layer perceptron as parameters declared on a builder and a forward function.
+import type { GraphBuilder, Value } from '../ir/graph.ts';
+import type { DType } from '../tensor.ts';
+import { relu } from '../ops/api.ts';
+import { linear } from './composites.ts';
+
+export interface MlpParams {
+  sizes: readonly number[];
+  weights: Value[];
+  biases: Value[];
+}
+
+/** Declare W{i} [in, out] and b{i} [out] parameters for layer sizes like [64, 256, 256, 10]. */
+export function mlpParams(b: GraphBuilder, sizes: readonly number[], dtype: DType = 'float32', prefix = ''): MlpParams {
+  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new Error(`mlp: sizes must be ≥ 2 positive integers, got [${sizes.join(', ')}]`);
+  }
+  const weights: Value[] = [], biases: Value[] = [];
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    weights.push(b.param(`${prefix}W${i}`, dtype, [sizes[i]!, sizes[i + 1]!]));
+    biases.push(b.param(`${prefix}b${i}`, dtype, [sizes[i + 1]!]));
+  }
+  return { sizes, weights, biases };
+}
+
+/** ReLU between layers, none after the last. */
+export function mlp(x: Value, p: MlpParams): Value {
+  let h = x;
+  p.weights.forEach((W, i) => {
+    h = linear(h, W, p.biases[i]);
+    if (i + 1 < p.weights.length) h = relu(h);
+  });
+  return h;
+}

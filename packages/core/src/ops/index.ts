@@ -1,0 +1,12 @@
+// Registers every primitive (import for its side effect) and re-exports the tracing API.
+import './binary.ts';
+import './unary.ts';
+import './where.ts';
+import './reduce.ts';
+import './matmul.ts';
+import './layout.ts';
+import './indexing.ts';
+import './softmax.ts';
+export * from './api.ts';
+export { listOps, getOp, defineOp, ONNX_DTYPE, ONNX_INT64 } from './registry.ts';
+export type { OpDef, OpInfo, OnnxEmitter, OnnxAttr, OnnxNodeArgs, VjpArgs } from './registry.ts';
