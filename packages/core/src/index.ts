@@ -8,6 +8,7 @@ export { prune } from './ir/prune.ts';
 export * from './ops/index.ts';
 export * from './nn/composites.ts';
 export * from './nn/mlp.ts';
+export * from './nn/init.ts';
 export { grad, type GradOptions } from './autodiff/grad.ts';
 export * from './optim/optimizer.ts';
 export * from './optim/sgd.ts';

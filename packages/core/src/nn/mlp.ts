@@ -1,6 +1,8 @@
 // A multi-layer perceptron as parameters declared on a builder and a forward function.
 import type { GraphBuilder, Value } from '../ir/graph.ts';
-import type { DType } from '../tensor.ts';
+import type { DType, Tensor } from '../tensor.ts';
+import type { Philox } from '../rng/philox.ts';
+import { linearInit } from './init.ts';
 import { relu } from '../ops/api.ts';
 import { linear } from './composites.ts';
 
@@ -31,4 +33,15 @@ export function mlp(x: Value, p: MlpParams): Value {
     if (i + 1 < p.weights.length) h = relu(h);
   });
   return h;
+}
+
+/** Initial values for `mlpParams` names (torch.nn.Linear's default init), drawn from `rng`. */
+export function mlpInit(rng: Philox, sizes: readonly number[], dtype: DType = 'float32', prefix = ''): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const { W, b } = linearInit(rng, sizes[i]!, sizes[i + 1]!, dtype);
+    out[`${prefix}W${i}`] = W;
+    out[`${prefix}b${i}`] = b;
+  }
+  return out;
 }

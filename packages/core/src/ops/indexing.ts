@@ -86,9 +86,13 @@ export const oneHotOp = defineOp<{ depth: number; dtype: DType }>({
     }
     return [new Tensor(refDType(dtype), s!, out)];
   },
+  // onnxruntime implements OneHot for int64 indices with float values, not int32: widen, then cast.
   onnx: (e, { inputs, outputs, attrs: { depth, dtype } }) => {
-    const values = e.constant(new Tensor(dtype, [2], allocate(dtype, 2).fill(0).map((_, i) => i) as never));
-    e.node('OneHot', [inputs[0]!, e.int64s([depth]), values], { axis: { i: -1 } }, outputs);
+    const i64 = e.node('Cast', [inputs[0]!], { to: { i: ONNX_INT64 } })[0]!;
+    const values = e.constant(new Tensor('float32', [2], new Float32Array([0, 1])));
+    const asFloat = dtype === 'float32' ? outputs : undefined;
+    const y = e.node('OneHot', [i64, e.int64s([depth]), values], { axis: { i: -1 } }, asFloat)[0]!;
+    if (!asFloat) e.node('Cast', [y], { to: { i: ONNX_DTYPE[dtype] } }, outputs);
   },
 });
 
@@ -96,6 +100,7 @@ export const argmaxOp = defineOp<{ axis: number; keepDims: boolean }>({
   name: 'argmax', doc: 'index of the largest value along an axis (first on ties) → int32', arity: 1,
   infer: ([x], { axis, keepDims }) => {
     if (x!.dtype === 'bool') throw new Error('argmax: bool input; cast to a number type');
+    if (!Number.isInteger(axis) || axis < 0 || axis >= x!.shape.length) throw new Error(`argmax: axis ${axis} is out of range for rank ${x!.shape.length}`);
     const shape = x!.shape.flatMap((d, i) => (i === axis ? (keepDims ? [1] : []) : [d]));
     return [{ dtype: 'int32', shape }];
   },

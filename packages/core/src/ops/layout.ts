@@ -23,27 +23,29 @@ export const transposeOp = defineOp<{ perm: readonly number[] }>({
   onnx: (e, n) => void e.node('Transpose', n.inputs, { perm: { ints: n.attrs.perm } }, n.outputs),
 });
 
-function staticSize(shape: readonly Dim[]): number | undefined {
-  return shape.every((d) => typeof d === 'number') ? (shape as number[]).reduce((p, q) => p * q, 1) : undefined;
+/** Product of the static dims (symbolic dims must match by name on both sides). */
+function staticPart(shape: readonly Dim[]): number {
+  return shape.reduce<number>((p, q) => p * (typeof q === 'number' ? q : 1), 1);
 }
 
 export const reshapeOp = defineOp<{ shape: readonly Dim[] }>({
   name: 'reshape', doc: 'same data, new shape (row-major)', arity: 1,
   infer: ([x], { shape }) => {
-    const a = staticSize(x!.shape), b = staticSize(shape);
+    const a = staticPart(x!.shape), b = staticPart(shape);
     const symA = x!.shape.filter((d) => typeof d === 'string').sort().join();
     const symB = shape.filter((d) => typeof d === 'string').sort().join();
     if (shape.some((d) => typeof d === 'number' && (!Number.isInteger(d) || d < 0))) {
       throw new Error(`reshape: target [${shape.join(', ')}] must hold non-negative integers or symbolic names`);
     }
-    if ((a !== undefined && b !== undefined && a !== b) || symA !== symB) {
+    if (a !== b || symA !== symB) {
       throw new Error(`reshape: ${formatType(x!)} cannot become [${shape.join(', ')}] (sizes differ)`);
     }
     return [{ dtype: x!.dtype, shape }];
   },
   compute: ([x], _, [s]) => [new Tensor(x!.dtype, s!, x!.data)],
   vjp: ({ inputs: [x] }, [g]) => [reshape(g!, x!.shape)],
-  onnx: (e, n) => void e.node('Reshape', [n.inputs[0]!, e.shape(n.attrs.shape)], {}, n.outputs),
+  // allowzero: a 0 in the target is a real zero-size dim, not "copy the input's dim".
+  onnx: (e, n) => void e.node('Reshape', [n.inputs[0]!, e.shape(n.attrs.shape)], n.attrs.shape.includes(0) ? { allowzero: { i: 1 } } : {}, n.outputs),
 });
 
 export const expandOp = defineOp<{ shape: readonly Dim[] }>({

@@ -10,7 +10,8 @@ interface ReduceAttrs { axes: readonly number[]; keepDims: boolean }
 
 function reduceType(op: string, [x]: readonly ValueType[], { axes, keepDims }: ReduceAttrs): ValueType[] {
   if (x!.dtype === 'bool') throw new Error(`${op}: bool input; cast to a number type first`);
-  for (const a of axes) normalizeAxis(a, x!.shape.length, op);
+  const norm = axes.map((a) => normalizeAxis(a, x!.shape.length, op));
+  if (norm.some((a, i) => a !== axes[i])) throw new Error(`${op}: axes [${axes.join(', ')}] must be non-negative; the tracing API normalises them`);
   const shape: Dim[] = [];
   x!.shape.forEach((d, i) => {
     if (!axes.includes(i)) shape.push(d);
@@ -36,7 +37,9 @@ export const reduceSumOp = defineOp<ReduceAttrs>({
   infer: (t, a) => reduceType('reduceSum', t, a),
   compute: ([x], { axes }, [s]) => [reduce(x!, axes, s!, 0, (acc, v) => acc + v)],
   vjp: ({ inputs: [x], attrs: { axes } }, [g]) => [spread(g!, x!, axes)],
-  onnx: (e, n) => void e.node('ReduceSum', [n.inputs[0]!, e.int64s(n.attrs.axes)], { keepdims: { i: n.attrs.keepDims ? 1 : 0 } }, n.outputs),
+  onnx: (e, n) => void (n.attrs.axes.length === 0
+    ? e.node('Identity', n.inputs, {}, n.outputs) // ONNX reads empty axes as "reduce all"
+    : e.node('ReduceSum', [n.inputs[0]!, e.int64s(n.attrs.axes)], { keepdims: { i: n.attrs.keepDims ? 1 : 0 } }, n.outputs)),
 });
 
 export const reduceMeanOp = defineOp<ReduceAttrs>({
@@ -52,17 +55,21 @@ export const reduceMeanOp = defineOp<ReduceAttrs>({
     return [t];
   },
   vjp: ({ inputs: [x], attrs: { axes } }, [g]) => [div(spread(g!, x!, axes), countOf(x!, axes))],
-  onnx: (e, n) => void e.node('ReduceMean', n.inputs, { axes: { ints: n.attrs.axes }, keepdims: { i: n.attrs.keepDims ? 1 : 0 } }, n.outputs),
+  onnx: (e, n) => void (n.attrs.axes.length === 0
+    ? e.node('Identity', n.inputs, {}, n.outputs) // ONNX reads empty axes as "reduce all"
+    : e.node('ReduceMean', n.inputs, { axes: { ints: n.attrs.axes }, keepdims: { i: n.attrs.keepDims ? 1 : 0 } }, n.outputs)),
 });
 
 // Tied maxima share the cotangent equally (as PyTorch's amax does).
 export const reduceMaxOp = defineOp<ReduceAttrs>({
-  name: 'reduceMax', doc: 'max over axes', arity: 1,
+  name: 'reduceMax', doc: 'max over axes (NaN propagates)', arity: 1,
   infer: (t, a) => reduceType('reduceMax', t, a),
-  compute: ([x], { axes }, [s]) => [reduce(x!, axes, s!, x!.dtype === 'int32' ? -2147483648 : -Infinity, (acc, v) => (v > acc ? v : acc))],
+  compute: ([x], { axes }, [s]) => [reduce(x!, axes, s!, x!.dtype === 'int32' ? -2147483648 : -Infinity, (acc, v) => (v > acc || v !== v ? v : acc))],
   vjp: ({ inputs: [x], outputs: [y], attrs: { axes } }, [g]) => {
     const mask = cast(equal(x!, spread(y!, x!, axes)), x!.dtype);
     return [div(mul(spread(g!, x!, axes), mask), spread(sum(mask, axes), x!, axes))];
   },
-  onnx: (e, n) => void e.node('ReduceMax', n.inputs, { axes: { ints: n.attrs.axes }, keepdims: { i: n.attrs.keepDims ? 1 : 0 } }, n.outputs),
+  onnx: (e, n) => void (n.attrs.axes.length === 0
+    ? e.node('Identity', n.inputs, {}, n.outputs) // ONNX reads empty axes as "reduce all"
+    : e.node('ReduceMax', n.inputs, { axes: { ints: n.attrs.axes }, keepdims: { i: n.attrs.keepDims ? 1 : 0 } }, n.outputs)),
 });

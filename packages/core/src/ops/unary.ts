@@ -30,7 +30,7 @@ export const sqrtOp = elementwise('sqrt', 'Sqrt', '√x', Math.sqrt,
 export const absOp = elementwise('abs', 'Abs', '|x|', Math.abs, ({ inputs: [x] }, [g]) => [mul(g!, sign(x!))], false);
 // sign is piecewise constant: its derivative is zero almost everywhere, so no cotangent flows.
 export const signOp = elementwise('sign', 'Sign', 'sign(x) ∈ {−1, 0, 1}', Math.sign, () => [null], false);
-export const reluOp = elementwise('relu', 'Relu', 'max(x, 0)', (x) => (x > 0 ? x : 0),
+export const reluOp = elementwise('relu', 'Relu', 'max(x, 0); NaN stays NaN', (x) => (x <= 0 ? 0 : x),
   ({ inputs: [x] }, [g]) => [where(greater(x!, 0), g!, 0)]);
 
 export const castOp = defineOp<{ to: DType }>({

@@ -1,0 +1,11 @@
+// `npm run bench -- NAME`: side-by-side benchmarks that print ratios against a baseline run in the same script.
+import { benchMlp } from './mlp.ts';
+
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp };
+
+const names = process.argv.slice(2);
+if (names.length === 0 || names.some((n) => !benches[n])) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> (got '${names.join(' ')}')`);
+  process.exit(2);
+}
+for (const n of names) await benches[n]!();

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import '../ops/index.ts';
+import * as op from '../ops/api.ts';
+import { crossEntropy, l2Normalize, norm } from '../nn/composites.ts';
+import { Philox } from '../rng/philox.ts';
+import { Tensor } from '../tensor.ts';
+import { gradCheck } from '../testing/gradcheck.ts';
+import { awayFromZero, broadcastPartner, randomInts, randomShape, randomTensor } from '../testing/random.ts';
+import type { GraphBuilder, Value } from '../ir/graph.ts';
+
+const TOL = 1e-6;
+const rng = new Philox(2024);
+
+function check(build: (b: GraphBuilder) => Value, feeds: Record<string, Tensor>, wrt = Object.keys(feeds)): void {
+  const { relErr } = gradCheck(build, feeds, wrt);
+  for (const [name, e] of Object.entries(relErr)) expect(e, `d/d${name}`).toBeLessThanOrEqual(TOL);
+}
+
+const f64 = (b: GraphBuilder, name: string, t: Tensor): Value => b.data(name, 'float64', t.shape);
+
+describe('VJP of every differentiable primitive matches central finite differences (float64)', () => {
+  const binaries: [string, (a: Value, b: Value) => Value][] = [
+    ['add', op.add], ['sub', op.sub], ['mul', op.mul], ['div', op.div], ['maximum', op.maximum],
+  ];
+  for (const [name, f] of binaries) {
+    for (let trial = 0; trial < 4; trial++) {
+      const sa = randomShape(rng), sb = broadcastPartner(rng, sa);
+      const [s1, s2] = trial % 2 ? [sb, sa] : [sa, sb];
+      it(`${name} [${s1}] with [${s2}]`, () => {
+        const a = randomTensor(rng, s1), b = name === 'div' ? awayFromZero(rng, s2, 0.5) : randomTensor(rng, s2);
+        check((g) => f(f64(g, 'a', a), f64(g, 'b', b)), { a, b });
+      });
+    }
+  }
+
+  const unaries: [string, (x: Value) => Value, (s: number[]) => Tensor][] = [
+    ['neg', op.neg, (s) => randomTensor(rng, s)],
+    ['exp', op.exp, (s) => randomTensor(rng, s)],
+    ['log', op.log, (s) => randomTensor(rng, s, 0.3, 2)],
+    ['sqrt', op.sqrt, (s) => randomTensor(rng, s, 0.3, 2)],
+    ['abs', op.abs, (s) => awayFromZero(rng, s)],
+    ['sign', (x) => op.mul(op.sign(x), x), (s) => awayFromZero(rng, s)],
+    ['relu', op.relu, (s) => awayFromZero(rng, s)],
+  ];
+  for (const [name, f, gen] of unaries) {
+    const s = randomShape(rng);
+    it(`${name} [${s}]`, () => {
+      const x = gen(s);
+      check((g) => f(f64(g, 'x', x)), { x });
+    });
+  }
+
+  it('where with a broadcast condition', () => {
+    const c = new Tensor('bool', [3, 1], new Uint8Array([1, 0, 1]));
+    const a = randomTensor(rng, [3, 4]), b = randomTensor(rng, [4]);
+    check((g) => op.where(g.data('c', 'bool', [3, 1]), f64(g, 'a', a), f64(g, 'b', b)), { c, a, b }, ['a', 'b']);
+  });
+
+  for (const [name, f] of [['sum', op.sum], ['mean', op.mean], ['max', op.max]] as const) {
+    for (const [axes, keep] of [[[0], false], [[1, 2], true], [[0, 2], false], [undefined, false]] as const) {
+      it(`reduce ${name} axes=${axes ?? 'all'} keepDims=${keep}`, () => {
+        const x = randomTensor(rng, [3, 4, 2]);
+        check((g) => f(f64(g, 'x', x), axes, keep), { x });
+      });
+    }
+  }
+
+  for (const [sa, sb] of [[[3, 4], [4, 5]], [[2, 3, 4], [4, 5]], [[3, 4], [2, 4, 5]], [[2, 1, 3, 4], [3, 4, 2]]]) {
+    it(`matmul [${sa}] @ [${sb}]`, () => {
+      const a = randomTensor(rng, sa!), b = randomTensor(rng, sb!);
+      check((g) => op.matmul(f64(g, 'a', a), f64(g, 'b', b)), { a, b });
+    });
+  }
+
+  it('transpose, reshape, expand', () => {
+    const x = randomTensor(rng, [2, 3, 4]), y = randomTensor(rng, [3, 1]);
+    check((g) => op.transpose(f64(g, 'x', x), [2, 0, 1]), { x });
+    check((g) => op.reshape(f64(g, 'x', x), [4, -1]), { x });
+    check((g) => op.expand(f64(g, 'y', y), [2, 3, 5]), { y });
+  });
+
+  it('gather with repeated indices, and scatterAdd', () => {
+    const table = randomTensor(rng, [5, 3]), idx = new Tensor('int32', [2, 3], new Int32Array([1, 4, 1, 0, 1, 4]));
+    check((g) => op.gather(f64(g, 'table', table), g.data('idx', 'int32', [2, 3])), { table, idx }, ['table']);
+    const upd = randomTensor(rng, [2, 3, 2]);
+    check((g) => op.scatterAdd(g.data('idx', 'int32', [2, 3]), f64(g, 'upd', upd), 6), { idx, upd }, ['upd']);
+  });
+
+  it('logSoftmax on the last and a middle axis', () => {
+    const x = randomTensor(rng, [2, 5, 3], -2, 2);
+    check((g) => op.logSoftmax(f64(g, 'x', x), -1), { x });
+    check((g) => op.logSoftmax(f64(g, 'x', x), 1), { x });
+  });
+
+  it('cast between float widths passes the cotangent through', () => {
+    const x = randomTensor(rng, [3]);
+    check((g) => op.cast(op.cast(f64(g, 'x', x), 'float64'), 'float64'), { x });
+  });
+});
+
+describe('autodiff over whole expressions', () => {
+  it('a value used several times sums its cotangents', () => {
+    const x = randomTensor(rng, [4, 3]);
+    check((g) => {
+      const v = f64(g, 'x', x);
+      return op.add(op.mul(v, v), op.mul(op.exp(v), op.sum(v, 1, true)));
+    }, { x });
+  });
+
+  it('a symbolic batch dim: mean over batch of a cross-entropy', () => {
+    const x = randomTensor(rng, [6, 4]), W = randomTensor(rng, [4, 3]), y = randomInts(rng, [6], 0, 3);
+    check((g) => crossEntropy(op.matmul(g.data('x', 'float64', ['batch', 4]), f64(g, 'W', W)), g.data('y', 'int32', ['batch'])),
+      { x, W, y }, ['x', 'W']);
+  });
+
+  it('norms and l2-normalise', () => {
+    const x = awayFromZero(rng, [3, 4]);
+    check((g) => norm(f64(g, 'x', x), 1), { x });
+    check((g) => norm(f64(g, 'x', x), 2, 0, true), { x });
+    check((g) => l2Normalize(f64(g, 'x', x)), { x });
+  });
+});

@@ -1,0 +1,3 @@
+export * from './paths.ts';
+export * from './digits.ts';
+export * from './rows.ts';

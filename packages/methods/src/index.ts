@@ -1,0 +1,2 @@
+// @repkit/methods: one folder per family, one file per method.
+export * from './supervised/mlp-classifier.ts';
