@@ -1,7 +1,8 @@
 // `npm run bench -- NAME`: side-by-side benchmarks that print ratios against a baseline run in the same script.
 import { benchMlp } from './mlp.ts';
+import { benchTables } from './tables.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {

@@ -1,13 +1,31 @@
-// Backends are plugins: the CLI imports each requested backend package, which registers itself.
-import { getBackend, type Backend } from '@repkit/core';
+// Backends are plugins: the CLI imports each requested backend package, which registers itself;
+// onnxruntime is re-registered with the provider settings of --device and --strict.
+import { getBackend, registerBackend, type Backend } from '@repkit/core';
+
+export interface ProviderSettings {
+  /** onnxruntime execution provider: 'auto' (cuda when installed, else cpu), 'cuda' or 'cpu'. */
+  device: 'auto' | 'cuda' | 'cpu';
+  /** Fail instead of falling back to cpu when cuda cannot be used. */
+  strict: boolean;
+}
+
+export const settings: ProviderSettings = { device: 'auto', strict: false };
 
 const packages: Record<string, () => Promise<unknown>> = {
   reference: async () => undefined,
-  onnxruntime: () => import('@repkit/backend-onnxruntime'),
+  onnxruntime: async () => {
+    const { OrtBackend } = await import('@repkit/backend-onnxruntime');
+    registerBackend({ name: 'onnxruntime', create: async () => new OrtBackend({ device: settings.device, strict: settings.strict }) });
+  },
   wasm: () => import('@repkit/backend-wasm'),
 };
 
 export const BACKENDS = Object.keys(packages);
+
+export function parseDevice(value: string): ProviderSettings['device'] {
+  if (value !== 'auto' && value !== 'cuda' && value !== 'cpu') throw new Error(`--device must be auto, cuda or cpu, got '${value}'`);
+  return value;
+}
 
 export function parseBackends(list: string): string[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);

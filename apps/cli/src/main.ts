@@ -3,10 +3,18 @@ import { Command } from 'commander';
 import { conformanceCommand } from './commands/conformance.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { mlpCommand } from './commands/mlp.ts';
+import { parseDevice, settings } from './backends.ts';
 
 const program = new Command('repkit')
   .description('representation learning on interchangeable backends: reference, onnxruntime, wasm')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .option('--device <device>', 'onnxruntime execution provider: auto (cuda when installed, else cpu), cuda or cpu', 'auto')
+  .option('--strict', 'fail instead of falling back to cpu when the cuda provider cannot be used')
+  .hook('preAction', (cmd) => {
+    const o = cmd.opts<{ device: string; strict?: boolean }>();
+    settings.device = parseDevice(o.device);
+    settings.strict = Boolean(o.strict);
+  });
 conformanceCommand(program);
 mlpCommand(program);
 doctorCommand(program);

@@ -138,11 +138,15 @@ export class GraphBuilder {
     return `${prefix}${k}`;
   }
 
-  /** Copy a graph's inputs and nodes into this builder; returns the map from its values to ours. */
-  adopt(g: Graph): Map<Value, Value> {
+  /**
+   * Copy a graph's inputs and nodes into this builder; returns the map from its values to ours.
+   * `reshape` gives some fed inputs new shapes (types downstream are re-inferred).
+   */
+  adopt(g: Graph, reshape: Readonly<Record<string, readonly Dim[]>> = {}): Map<Value, Value> {
     const map = new Map<Value, Value>();
     for (const i of g.inputs) {
-      const v = i.kind === 'const' ? this.constant(i.name, i.tensor!) : this.addInput(i.name, i.kind, i.value.dtype, i.value.shape);
+      const shape = reshape[i.name] ?? i.value.shape;
+      const v = i.kind === 'const' ? this.constant(i.name, i.tensor!) : this.addInput(i.name, i.kind, i.value.dtype, shape);
       if (i.kind === 'const' && i.tensor!.size === 1 && i.tensor!.rank === 0 && i.name.startsWith('lit_')) {
         this.literals.set(literalKey(i.tensor!.data[0]!, i.tensor!.dtype), v);
       }

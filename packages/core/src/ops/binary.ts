@@ -1,9 +1,9 @@
 // Elementwise binary primitives with numpy broadcasting.
-import type { DType } from '../tensor.ts';
+import { isFloat, type DType } from '../tensor.ts';
 import { broadcastShapes, formatType, type ValueType } from '../ir/types.ts';
 import { defineOp, type OpDef } from './registry.ts';
 import { binary, refDType } from './kernels.ts';
-import { div, greater, mul, neg, sumTo, where } from './api.ts';
+import { div, equal, greater, less, log, mul, neg, pow, sub, sumTo, where } from './api.ts';
 
 function binaryType(op: string, [a, b]: readonly ValueType[], out?: DType): ValueType[] {
   if (a!.dtype !== b!.dtype) {
@@ -15,11 +15,14 @@ function binaryType(op: string, [a, b]: readonly ValueType[], out?: DType): Valu
 
 function arith(
   name: string, onnxOp: string, doc: string, f: (x: number, y: number) => number,
-  vjp: OpDef['vjp'],
+  vjp: OpDef['vjp'], floatOnly = false,
 ): OpDef {
   return defineOp({
     name, doc, arity: 2,
-    infer: (t) => binaryType(name, t),
+    infer: (t) => {
+      if (floatOnly && !isFloat(t[0]!.dtype)) throw new Error(`${name}: needs float inputs, got ${formatType(t[0]!)}; cast both to float32`);
+      return binaryType(name, t);
+    },
     compute: ([a, b], _, [s]) => [binary(a!, b!, s!, refDType(a!.dtype), a!.dtype === 'int32' ? (x, y) => f(x, y) | 0 : f)],
     vjp,
     onnx: (e, n) => void e.node(onnxOp, n.inputs, {}, n.outputs),
@@ -45,15 +48,36 @@ export const maximumOp = arith('maximum', 'Max', 'elementwise max(a, b)', Math.m
     return [sumTo(where(aWins, 0, g!), a!.shape), sumTo(where(aWins, g!, 0), b!.shape)];
   });
 
-function compare(name: string, onnxOp: string, doc: string, f: (x: number, y: number) => boolean): OpDef {
+// Ties send the whole gradient to a, as maximum does.
+export const minimumOp = arith('minimum', 'Min', 'elementwise min(a, b) (one engine kernel where −max(−a, −b) takes three)', Math.min,
+  ({ inputs: [a, b] }, [g]) => {
+    const bWins = less(b!, a!);
+    return [sumTo(where(bWins, 0, g!), a!.shape), sumTo(where(bWins, g!, 0), b!.shape)];
+  });
+
+// A primitive because exp(b·log a) is NaN for negative bases, which integer exponents (x³) need.
+// At a = 0 the partials are taken as PyTorch does: ∂/∂a is 0 where b = 0, ∂/∂b is 0 (not 0·log 0 = NaN).
+export const powOp = arith('pow', 'Pow', 'a^b (float; negative a needs an integer b, as in C pow)', Math.pow,
+  ({ inputs: [a, b], outputs: [y] }, [g]) => [
+    sumTo(where(equal(b!, 0), 0, mul(g!, mul(b!, pow(a!, sub(b!, 1))))), a!.shape),
+    sumTo(where(equal(a!, 0), 0, mul(g!, mul(y!, log(a!)))), b!.shape),
+  ], true);
+
+function compare(name: string, onnxOp: string, doc: string, f: (x: number, y: number) => boolean, boolOk = false): OpDef {
   return defineOp({
     name, doc, arity: 2,
-    infer: (t) => binaryType(name, t, 'bool'),
+    infer: (t) => {
+      // ONNX Greater/Less have no bool kernels; equality of bools is well defined everywhere.
+      if (!boolOk && t[0]!.dtype === 'bool') throw new Error(`${name}: bool inputs cannot be ordered; cast them to int32`);
+      return binaryType(name, t, 'bool');
+    },
     compute: ([a, b], _, [s]) => [binary(a!, b!, s!, 'bool', (x, y) => (f(x, y) ? 1 : 0))],
     onnx: (e, n) => void e.node(onnxOp, n.inputs, {}, n.outputs),
   });
 }
 
 export const greaterOp = compare('greater', 'Greater', 'a > b → bool', (x, y) => x > y);
-export const equalOp = compare('equal', 'Equal', 'a == b → bool', (x, y) => x === y);
+// A primitive (not greater(b, a)) so that ONNX Less maps to one IR op both ways.
+export const lessOp = compare('less', 'Less', 'a < b → bool', (x, y) => x < y);
+export const equalOp = compare('equal', 'Equal', 'a == b → bool', (x, y) => x === y, true);
 

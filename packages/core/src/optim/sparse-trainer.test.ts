@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import '../ops/index.ts';
+import { gather, matmul, mean, mul, sub, sum } from '../ops/api.ts';
+import { trace, type Graph } from '../ir/graph.ts';
+import { ReferenceBackend } from '../backend/reference.ts';
+import { Philox } from '../rng/philox.ts';
+import { Tensor } from '../tensor.ts';
+import { adam } from './adam.ts';
+import { adagrad } from './adagrad.ts';
+import { unitNorm } from './constraints.ts';
+import { trainStep } from './train-step.ts';
+import { Trainer } from './trainer.ts';
+import { SparseTrainer } from './sparse-trainer.ts';
+import type { Optimizer } from './optimizer.ts';
+
+const E = 12, D = 3, B = 4;
+const backend = new ReferenceBackend();
+
+// A TransE-shaped loss: rows of E gathered by two index inputs, a dense relation matrix.
+const loss: Graph = trace('toy', (b) => {
+  const table = b.param('E', 'float32', [E, D]);
+  const W = b.param('W', 'float32', [D, D]);
+  const h = gather(table, b.data('h', 'int32', [B])), t = gather(table, b.data('t', 'int32', [B]));
+  const diff = sub(matmul(h, W), t);
+  return { loss: mean(sum(mul(diff, diff), -1)) };
+});
+
+function init(seed: number): Record<string, Tensor> {
+  const rng = new Philox(seed);
+  return {
+    E: new Tensor('float32', [E, D], Float32Array.from(rng.uniforms(E * D, -1, 1))),
+    W: new Tensor('float32', [D, D], Float32Array.from(rng.uniforms(D * D, -1, 1))),
+  };
+}
+
+function batches(seed: number, n: number, hi = E): { h: Tensor; t: Tensor }[] {
+  const rng = new Philox(seed, 9);
+  return Array.from({ length: n }, () => ({ h: new Tensor('int32', [B], rng.integers(B, 0, hi)), t: new Tensor('int32', [B], rng.integers(B, 0, hi)) }));
+}
+
+async function dense(opt: () => Optimizer, steps: { h: Tensor; t: Tensor }[], constraints = {}): Promise<Record<string, Tensor>> {
+  const tr = await Trainer.create(trainStep(loss, { optimizer: opt(), constraints }), backend, init(1));
+  for (const s of steps) await tr.run(s);
+  return tr.params;
+}
+
+async function sparse(opt: () => Optimizer, semantics: 'lazy' | 'dense', steps: { h: Tensor; t: Tensor }[], constraints = {}) {
+  const tr = await SparseTrainer.create(loss, backend, init(1), { optimizer: opt(), tables: { E: semantics }, constraints });
+  for (const s of steps) await tr.run(s);
+  return { E: tr.table('E').tensor(), W: tr.params.W! };
+}
+
+function maxDiff(a: Tensor, b: Tensor): number {
+  return Math.max(...a.toArray().map((v, i) => Math.abs(v - b.data[i]!)));
+}
+
+describe('SparseTrainer', () => {
+  const steps = batches(3, 6, 6); // ids in 0..5: rows 6..11 are never touched
+
+  it("'dense' semantics equal torch.optim.Adam on the whole table (every row's moments decay)", async () => {
+    const want = await dense(() => adam({ lr: 0.05 }), steps, { E: unitNorm() });
+    const got = await sparse(() => adam({ lr: 0.05 }), 'dense', steps, { E: unitNorm() });
+    expect(maxDiff(got.E, want.E!)).toBeLessThan(1e-6);
+    expect(maxDiff(got.W, want.W!)).toBeLessThan(1e-6);
+  });
+
+  it("'lazy' semantics leave untouched rows alone and match dense on rows touched every step", async () => {
+    const start = init(1).E!;
+    const got = await sparse(() => adam({ lr: 0.05 }), 'lazy', steps);
+    for (let r = 6; r < E; r++) for (let j = 0; j < D; j++) expect(got.E.data[r * D + j]).toBe(start.data[r * D + j]);
+    const all = [{ h: new Tensor('int32', [B], Int32Array.of(0, 1, 2, 3)), t: new Tensor('int32', [B], Int32Array.of(4, 5, 6, 7)) }];
+    const lazyAll = await sparse(() => adam({ lr: 0.05 }), 'lazy', [all[0]!, all[0]!]);
+    const denseAll = await sparse(() => adam({ lr: 0.05 }), 'dense', [all[0]!, all[0]!]);
+    for (let r = 0; r < 8; r++) for (let j = 0; j < D; j++) expect(lazyAll.E.data[r * D + j]).toBeCloseTo(denseAll.E.data[r * D + j]!, 6);
+  });
+
+  it('merges duplicate ids before the update (gradients of a repeated row add)', async () => {
+    const dup = [{ h: new Tensor('int32', [B], Int32Array.of(2, 2, 2, 5)), t: new Tensor('int32', [B], Int32Array.of(5, 2, 0, 0)) }];
+    const want = await dense(() => adagrad({ lr: 0.1 }), dup);
+    const got = await sparse(() => adagrad({ lr: 0.1 }), 'lazy', dup);
+    expect(maxDiff(got.E, want.E!)).toBeLessThan(1e-6);
+  });
+
+  it('Adagrad is the same under lazy and dense semantics', async () => {
+    const a = await sparse(() => adagrad({ lr: 0.1 }), 'lazy', steps);
+    const b = await sparse(() => adagrad({ lr: 0.1 }), 'dense', steps);
+    expect(maxDiff(a.E, b.E)).toBe(0);
+  });
+
+  it('rejects tables it cannot make row-sparse, and out-of-range ids', async () => {
+    await expect(SparseTrainer.create(loss, backend, init(1), { optimizer: adam(), tables: { W: 'lazy' } })).rejects.toThrow(/'W' is used by matmul/);
+    const tr = await SparseTrainer.create(loss, backend, init(1), { optimizer: adam(), tables: { E: 'lazy' } });
+    await expect(tr.run({ h: new Tensor('int32', [B], Int32Array.of(0, 1, 2, 12)), t: steps[0]!.t })).rejects.toThrow(/'h' holds id 12, outside \[0, 12\)/);
+    await expect(SparseTrainer.create(loss, backend, init(1), { optimizer: adam(), tables: { E: 'eager' as never } })).rejects.toThrow(/must be 'lazy' or 'dense'/);
+  });
+});

@@ -1,0 +1,184 @@
+// Row-sparse training: tables (entity and relation embeddings) stay on the host and a step receives
+// only the rows its batch touches, so its cost follows the batch, not the table. Duplicate ids are
+// merged before the update (the step sees each row once; gather's VJP sums their gradients).
+import type { Backend, Executable, Feeds } from '../backend/backend.ts';
+import { GraphBuilder, type Graph } from '../ir/graph.ts';
+import { expand } from '../ops/api.ts';
+import { Tensor, scalar, zeros } from '../tensor.ts';
+import type { Constraint } from './constraints.ts';
+import type { Optimizer } from './optimizer.ts';
+import { EmbeddingTable } from './table.ts';
+import { trainStep, type TrainStep } from './train-step.ts';
+
+/**
+ * 'lazy': only touched rows are updated (torch.optim.SparseAdam); cost O(B·d).
+ * 'dense': every row's optimizer state decays every step, as torch.optim.Adam on a dense
+ * embedding (untouched rows see g = 0); cost O(E·d).
+ */
+export type TableSemantics = 'lazy' | 'dense';
+
+export interface SparseTrainerOptions {
+  optimizer: Optimizer;
+  /** Parameter inputs stored as row-sparse tables, and each one's update semantics. */
+  tables: Readonly<Record<string, TableSemantics>>;
+  loss?: string;
+  constraints?: Readonly<Record<string, Constraint>>;
+  /** Rows per run of the dense decay pass (default 65536). */
+  chunk?: number;
+}
+
+interface TableSpec {
+  table: EmbeddingTable;
+  semantics: TableSemantics;
+  /** Index inputs that gather from this table. */
+  indexInputs: string[];
+  cap: number;
+  mark: Int32Array;
+  ids: Int32Array;
+  decay?: Executable;
+}
+
+/** Find each table's gathers; every use must be a gather whose indices are a fed int32 input of static shape. */
+function tableUses(g: Graph, name: string): { indexInputs: string[]; cap: number } {
+  const input = g.input(name);
+  if (input.kind !== 'param') throw new Error(`tables: '${name}' is a ${input.kind} input, not a parameter`);
+  if (!input.value.shape.every((d) => typeof d === 'number')) throw new Error(`tables: '${name}' needs a static shape`);
+  const indexInputs = new Set<string>();
+  for (const n of g.nodes) {
+    const k = n.inputs.indexOf(input.value);
+    if (k < 0) continue;
+    const idx = g.inputs.find((i) => i.value === n.inputs[1]);
+    if (n.op !== 'gather' || k !== 0 || !idx || idx.kind !== 'data') {
+      throw new Error(`tables: '${name}' is used by ${n.op} other than as gather(table, fed indices); only gathered rows can be row-sparse`);
+    }
+    if (!idx.value.shape.every((d) => typeof d === 'number')) {
+      throw new Error(`tables: index input '${idx.name}' of '${name}' needs a static shape (fix the batch size) to bound the rows of a step`);
+    }
+    indexInputs.add(idx.name);
+  }
+  if (indexInputs.size === 0) throw new Error(`tables: '${name}' is never gathered`);
+  const cap = [...indexInputs].reduce((s, i) => s + (g.input(i).value.shape as number[]).reduce((p, q) => p * q, 1), 0);
+  return { indexInputs: [...indexInputs], cap };
+}
+
+/** The optimizer applied with g = 0 to a chunk of rows (dense semantics for untouched rows). */
+function decayGraph(t: EmbeddingTable, opt: Optimizer, constraint: Constraint | undefined): Graph {
+  const b = new GraphBuilder(`${t.name}.decay`);
+  const p = b.param('p', 'float32', ['rows', ...t.rowShape]);
+  const state = opt.slots.map((s) => b.data(s, 'float32', ['rows', ...t.rowShape]));
+  const hyper = Object.fromEntries(opt.hyper.map((h) => [h, b.data(`opt.${h}`, 'float32', [])]));
+  const next = opt.update(p, expand(b.literal(0, 'float32'), p.shape), state, hyper);
+  const out: Record<string, ReturnType<typeof expand>> = { p: constraint ? constraint(next.p) : next.p };
+  opt.slots.forEach((s, k) => (out[s] = next.state[k]!));
+  return b.build(out);
+}
+
+export class SparseTrainer {
+  t = 0;
+  private constructor(
+    readonly step: TrainStep,
+    private readonly exe: Executable,
+    private readonly specs: Map<string, TableSpec>,
+    readonly params: Record<string, Tensor>,
+    private readonly state: Record<string, Tensor>,
+    private readonly chunk: number,
+  ) {}
+
+  static async create(lossGraph: Graph, backend: Backend, init: Readonly<Record<string, Tensor>>, opts: SparseTrainerOptions): Promise<SparseTrainer> {
+    const specs = new Map<string, TableSpec>();
+    const reshape: Record<string, number[]> = {};
+    for (const [name, semantics] of Object.entries(opts.tables)) {
+      if (semantics !== 'lazy' && semantics !== 'dense') throw new Error(`tables['${name}']: semantics must be 'lazy' or 'dense', got '${semantics}'`);
+      const { indexInputs, cap } = tableUses(lossGraph, name);
+      const shape = lossGraph.input(name).value.shape as number[];
+      const table = new EmbeddingTable(name, shape[0]!, shape.slice(1), opts.optimizer.slots);
+      if (!init[name]) throw new Error(`SparseTrainer: no initial value for table '${name}'`);
+      table.setParam(init[name]!);
+      reshape[name] = [cap, ...shape.slice(1)];
+      specs.set(name, { table, semantics, indexInputs, cap, mark: new Int32Array(table.rows).fill(-1), ids: new Int32Array(cap) });
+    }
+    const b = new GraphBuilder(lossGraph.name);
+    const map = b.adopt(lossGraph, reshape);
+    const step = trainStep(b.build(Object.fromEntries(lossGraph.outputs.map((o) => [o.name, map.get(o.value)!]))), {
+      optimizer: opts.optimizer, loss: opts.loss, constraints: opts.constraints,
+    });
+    const params: Record<string, Tensor> = {}, state: Record<string, Tensor> = {};
+    for (const name of step.params) {
+      if (specs.has(name)) continue;
+      if (!init[name]) throw new Error(`SparseTrainer: no initial value for parameter '${name}'`);
+      params[name] = init[name]!;
+      for (const s of opts.optimizer.slots) state[step.stateName(name, s)] = zeros(init[name]!.shape, 'float32');
+    }
+    for (const spec of specs.values()) {
+      if (spec.semantics === 'dense') spec.decay = await backend.compile(decayGraph(spec.table, opts.optimizer, opts.constraints?.[spec.table.name]));
+    }
+    return new SparseTrainer(step, await backend.compile(step.graph), specs, params, state, opts.chunk ?? 65536);
+  }
+
+  table(name: string): EmbeddingTable {
+    const s = this.specs.get(name);
+    if (!s) throw new Error(`SparseTrainer: '${name}' is not a table (tables: ${[...this.specs.keys()].join(', ')})`);
+    return s.table;
+  }
+
+  /** One step on a batch; index inputs of tables hold global row ids. */
+  async run(batch: Feeds): Promise<Record<string, number>> {
+    this.t++;
+    const hyper = this.step.optimizer.hyperAt(this.t);
+    const feeds: Record<string, Tensor> = { ...batch, ...this.params, ...this.state };
+    for (const [h, v] of Object.entries(hyper)) feeds[this.step.hyperName(h)] = scalar(v);
+    const touched = new Map<string, number>();
+    for (const [name, spec] of this.specs) {
+      let n = 0;
+      for (const input of spec.indexInputs) {
+        const ids = batch[input];
+        if (!ids || ids.dtype !== 'int32') throw new Error(`SparseTrainer: feed '${input}' must be an int32 tensor of row ids of '${name}'`);
+        const local = new Int32Array(ids.size);
+        for (let i = 0; i < ids.size; i++) {
+          const id = ids.data[i]!;
+          if (id < 0 || id >= spec.table.rows) throw new Error(`SparseTrainer: '${input}' holds id ${id}, outside [0, ${spec.table.rows}) of table '${name}'`);
+          if (spec.mark[id]! < 0) { spec.mark[id] = n; spec.ids[n++] = id; }
+          local[i] = spec.mark[id]!;
+        }
+        feeds[input] = new Tensor('int32', ids.shape, local);
+      }
+      const parts = spec.table.gather(spec.ids, n, spec.cap);
+      feeds[name] = parts[0]!;
+      this.step.optimizer.slots.forEach((s, k) => (feeds[this.step.stateName(name, s)] = parts[k + 1]!));
+      touched.set(name, n);
+    }
+    const out = await this.exe.run(feeds);
+    for (const [name, spec] of this.specs) {
+      const n = touched.get(name)!;
+      if (spec.decay) await this.decayAll(spec, hyper);
+      const parts = [out[this.step.nextName(name)]!, ...this.step.optimizer.slots.map((s) => out[this.step.nextName(this.step.stateName(name, s))]!)];
+      spec.table.scatter(spec.ids, n, parts);
+      for (let i = 0; i < n; i++) spec.mark[spec.ids[i]!] = -1;
+    }
+    for (const name of Object.keys(this.params)) this.params[name] = out[this.step.nextName(name)]!;
+    for (const name of Object.keys(this.state)) this.state[name] = out[this.step.nextName(name)]!;
+    const metrics: Record<string, number> = {};
+    for (const m of this.step.metrics) if (out[m]!.size === 1) metrics[m] = out[m]!.item();
+    return metrics;
+  }
+
+  /** Dense semantics: every row takes the g = 0 update (touched rows are overwritten afterwards). */
+  private async decayAll(spec: TableSpec, hyper: Record<string, number>): Promise<void> {
+    const t = spec.table, slots = this.step.optimizer.slots;
+    for (let a = 0; a < t.rows; a += this.chunk) {
+      const n = Math.min(this.chunk, t.rows - a);
+      const ids = Int32Array.from({ length: n }, (_, i) => a + i);
+      const parts = t.gather(ids, n, n);
+      const feeds: Record<string, Tensor> = { p: parts[0]! };
+      slots.forEach((s, k) => (feeds[s] = parts[k + 1]!));
+      for (const [h, v] of Object.entries(hyper)) feeds[`opt.${h}`] = scalar(v);
+      const out = await spec.decay!.run(feeds);
+      t.scatter(ids, n, [out.p!, ...slots.map((s) => out[s]!)]);
+    }
+  }
+
+  dispose(): void {
+    this.exe.dispose();
+    for (const s of this.specs.values()) s.decay?.dispose();
+  }
+}
