@@ -35,6 +35,8 @@ interface TableSpec {
   cap: number;
   mark: Int32Array;
   ids: Int32Array;
+  /** Reused gather buffers: parameter and each slot, cap rows. */
+  buffers: Float32Array[];
   decay?: Executable;
 }
 
@@ -68,8 +70,8 @@ function decayGraph(t: EmbeddingTable, opt: Optimizer, constraint: Constraint | 
   const state = opt.slots.map((s) => b.data(s, 'float32', ['rows', ...t.rowShape]));
   const hyper = Object.fromEntries(opt.hyper.map((h) => [h, b.data(`opt.${h}`, 'float32', [])]));
   const next = opt.update(p, expand(b.literal(0, 'float32'), p.shape), state, hyper);
-  const out: Record<string, ReturnType<typeof expand>> = { p: constraint ? constraint(next.p) : next.p };
-  opt.slots.forEach((s, k) => (out[s] = next.state[k]!));
+  const out: Record<string, ReturnType<typeof expand>> = { 'p.next': constraint ? constraint(next.p) : next.p };
+  opt.slots.forEach((s, k) => (out[`${s}.next`] = next.state[k]!));
   return b.build(out);
 }
 
@@ -95,7 +97,8 @@ export class SparseTrainer {
       if (!init[name]) throw new Error(`SparseTrainer: no initial value for table '${name}'`);
       table.setParam(init[name]!);
       reshape[name] = [cap, ...shape.slice(1)];
-      specs.set(name, { table, semantics, indexInputs, cap, mark: new Int32Array(table.rows).fill(-1), ids: new Int32Array(cap) });
+      const buffers = Array.from({ length: 1 + opts.optimizer.slots.length }, () => new Float32Array(cap * table.width));
+      specs.set(name, { table, semantics, indexInputs, cap, mark: new Int32Array(table.rows).fill(-1), ids: new Int32Array(cap), buffers });
     }
     const b = new GraphBuilder(lossGraph.name);
     const map = b.adopt(lossGraph, reshape);
@@ -142,7 +145,7 @@ export class SparseTrainer {
         }
         feeds[input] = new Tensor('int32', ids.shape, local);
       }
-      const parts = spec.table.gather(spec.ids, n, spec.cap);
+      const parts = spec.table.gather(spec.ids, n, spec.cap, spec.buffers);
       feeds[name] = parts[0]!;
       this.step.optimizer.slots.forEach((s, k) => (feeds[this.step.stateName(name, s)] = parts[k + 1]!));
       touched.set(name, n);
@@ -173,7 +176,7 @@ export class SparseTrainer {
       slots.forEach((s, k) => (feeds[s] = parts[k + 1]!));
       for (const [h, v] of Object.entries(hyper)) feeds[`opt.${h}`] = scalar(v);
       const out = await spec.decay!.run(feeds);
-      t.scatter(ids, n, [out.p!, ...slots.map((s) => out[s]!)]);
+      t.scatter(ids, n, [out['p.next']!, ...slots.map((s) => out[`${s}.next`]!)]);
     }
   }
 

@@ -40,23 +40,28 @@ export class EmbeddingTable {
     return new Tensor('float32', [this.rows, ...this.rowShape], out);
   }
 
-  /** Copy rows `ids` (first `n`) of the parameter and every slot into [cap, …rowShape] tensors; the rest stay 0. */
-  gather(ids: Int32Array, n: number, cap: number): Tensor[] {
-    const w = this.width;
-    const parts = Array.from({ length: 1 + this.slots.length }, () => new Float32Array(cap * w));
+  /**
+   * Copy rows `ids` (first `n`) of the parameter and every slot into [cap, …rowShape] tensors. Rows past
+   * `n` are padding: with `into` (reused buffers) they hold stale finite values, whose updates are dropped.
+   */
+  gather(ids: Int32Array, n: number, cap: number, into?: Float32Array[]): Tensor[] {
+    const w = this.width, d = this.data, stride = this.stride;
+    const parts = into ?? Array.from({ length: 1 + this.slots.length }, () => new Float32Array(cap * w));
+    // Row-major over the table: a row's parameter and slots are one contiguous span, read once.
     for (let i = 0; i < n; i++) {
-      const base = ids[i]! * this.stride;
-      parts.forEach((p, s) => p.set(this.data.subarray(base + s * w, base + (s + 1) * w), i * w));
+      const base = ids[i]! * stride;
+      for (let s = 0; s < parts.length; s++) parts[s]!.set(d.subarray(base + s * w, base + (s + 1) * w), i * w);
     }
     return parts.map((p) => new Tensor('float32', [cap, ...this.rowShape], p));
   }
 
   /** Write back the first `n` rows of the parameter and each slot. */
   scatter(ids: Int32Array, n: number, parts: readonly Tensor[]): void {
-    const w = this.width;
+    const w = this.width, d = this.data, stride = this.stride;
+    const src = parts.map((p) => p.data);
     for (let i = 0; i < n; i++) {
-      const base = ids[i]! * this.stride;
-      parts.forEach((p, s) => this.data.set(p.data.subarray(i * w, (i + 1) * w), base + s * w));
+      const base = ids[i]! * stride;
+      for (let s = 0; s < src.length; s++) d.set(src[s]!.subarray(i * w, (i + 1) * w), base + s * w);
     }
   }
 }
