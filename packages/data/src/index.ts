@@ -1,3 +1,4 @@
 export * from './paths.ts';
 export * from './digits.ts';
 export * from './rows.ts';
+export * from './triples.ts';

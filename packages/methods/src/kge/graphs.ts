@@ -1,0 +1,53 @@
+// The graphs of a KGE model, traced from its one score function: the sLCWA loss of a batch, and
+// 1-vs-all scoring of every tail of (h, r) or every head of (r, t).
+import {
+  GraphBuilder, add, div, expand, gather, mul, relu, reshape, softplus, sub, sum, type Graph, type Tensor, type Value,
+} from '@repkit/core';
+import type { KgeModel, KgeSizes, Rows } from './model.ts';
+
+export type LossKind = 'margin' | 'softplus';
+
+function rowsOf(tables: Record<string, Value>, model: KgeModel, side: 'entity' | 'relation', ids: Value): Rows {
+  const out: Rows = {};
+  for (const [name, spec] of Object.entries(model.tables)) if (spec.side === side) out[name] = gather(tables[name]!, ids);
+  return out;
+}
+
+/**
+ * Margin ranking relu(γ + f(neg) − f(pos)) (or its soft variant softplus), averaged over the rows whose
+ * mask is 1 (a short last batch is padded with masked rows). Index inputs: h, r, t, hn, tn of size n.
+ */
+export function lossGraph(model: KgeModel, sizes: KgeSizes, n: number, margin: number, kind: LossKind): Graph {
+  const b = new GraphBuilder(`${model.name}.loss`);
+  const tables: Record<string, Value> = {};
+  for (const [name, spec] of Object.entries(model.tables)) {
+    tables[name] = b.param(name, 'float32', [spec.side === 'entity' ? sizes.entities : sizes.relations, ...spec.row]);
+  }
+  const id = (name: string): Value => b.data(name, 'int32', [n]);
+  const [h, r, t, hn, tn] = ['h', 'r', 't', 'hn', 'tn'].map(id) as [Value, Value, Value, Value, Value];
+  const mask = b.data('mask', 'float32', [n]);
+  const R = rowsOf(tables, model, 'relation', r);
+  const pos = model.score(rowsOf(tables, model, 'entity', h), R, rowsOf(tables, model, 'entity', t), b);
+  const neg = model.score(rowsOf(tables, model, 'entity', hn), R, rowsOf(tables, model, 'entity', tn), b);
+  const gap = add(sub(neg, pos), margin);
+  const per = kind === 'margin' ? relu(gap) : softplus(gap);
+  return b.build({ loss: div(sum(mul(per, mask)), sum(mask)) });
+}
+
+/** Scores of every candidate on `side` for `q` queries: (h, r) → all tails, or (r, t) → all heads. */
+export function scorerGraph(model: KgeModel, params: Readonly<Record<string, Tensor>>, side: 'tail' | 'head', q: number | string): Graph {
+  const b = new GraphBuilder(`${model.name}.score_${side}s`);
+  const tables: Record<string, Value> = {};
+  for (const name of Object.keys(model.tables)) tables[name] = b.constant(name, params[name]!);
+  const anchor = b.data(side === 'tail' ? 'h' : 't', 'int32', [q]);
+  const r = b.data('r', 'int32', [q]);
+  const one = (rows: Rows): Rows => Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, reshape(v, [q, 1, ...v.shape.slice(1)])]));
+  const all: Rows = {};
+  for (const [name, spec] of Object.entries(model.tables)) {
+    if (spec.side === 'entity') all[name] = reshape(tables[name]!, [1, ...tables[name]!.shape]);
+  }
+  const A = one(rowsOf(tables, model, 'entity', anchor)), R = one(rowsOf(tables, model, 'relation', r));
+  const scores = side === 'tail' ? model.score(A, R, all, b) : model.score(all, R, A, b);
+  const E = tables[Object.keys(all)[0]!]!.shape[0]!;
+  return b.build({ scores: expand(scores, [q, E]) });
+}

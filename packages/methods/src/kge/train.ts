@@ -1,0 +1,105 @@
+// sLCWA training (stochastic local closed world): each positive with k corrupted negatives, a margin
+// ranking loss, the optimizer over row-sparse tables, constraints after every step.
+import { Philox, SparseTrainer, Tensor, adagrad, adam, getBackend, sgd, type Optimizer, type TableSemantics } from '@repkit/core';
+import type { TriplesDataset } from '@repkit/data';
+import { lossGraph, type LossKind } from './graphs.ts';
+import type { KgeModel } from './model.ts';
+import { negativeSampler, type SamplerKind } from './sampler.ts';
+
+export interface KgeTrainOptions {
+  /** Passes over the training triples (default 500). */
+  epochs?: number;
+  /** Positives per step (default 256). */
+  batchSize?: number;
+  /** Negatives per positive (default 1). */
+  negatives?: number;
+  /** γ of the margin ranking loss (default 1). */
+  margin?: number;
+  /** 'margin' relu (default) or its soft variant 'softplus'. */
+  loss?: LossKind;
+  /** 'bern' (default) or 'basic' (PyKEEN's uniform head/tail split). */
+  sampler?: SamplerKind;
+  /** 'adam' (default), 'adagrad' or 'sgd'. */
+  optimizer?: 'adam' | 'adagrad' | 'sgd';
+  /** Learning rate (default 0.001 for Adam, 0.01 otherwise). */
+  lr?: number;
+  /** Table update semantics: 'dense' (default; as torch Adam on dense embeddings) or 'lazy' (SparseAdam). */
+  semantics?: TableSemantics;
+  seed?: number;
+  /** A registered backend (default 'onnxruntime'). */
+  backend?: string;
+  /** Called after every epoch with the mean batch loss. */
+  onEpoch?: (epoch: number, loss: number) => void | Promise<void>;
+  /** Stop early when this returns true (checked after onEpoch). */
+  shouldStop?: (epoch: number) => boolean | Promise<boolean>;
+}
+
+export interface KgeTrained {
+  params: Record<string, Tensor>;
+  losses: number[];
+  seconds: number;
+}
+
+function optimizerOf(name: string, lr: number | undefined): Optimizer {
+  if (name === 'adam') return adam({ lr: lr ?? 1e-3 });
+  if (name === 'adagrad') return adagrad({ lr: lr ?? 1e-2 });
+  if (name === 'sgd') return sgd({ lr: lr ?? 1e-2 });
+  throw new Error(`optimizer must be adam, adagrad or sgd, got '${name}'`);
+}
+
+function positive(name: string, v: number, integer = true): void {
+  if (!(v > 0) || (integer && !Number.isInteger(v))) throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
+}
+
+export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeTrainOptions = {}, start?: Record<string, Tensor>): Promise<KgeTrained> {
+  const { epochs = 500, batchSize = 256, negatives = 1, margin = 1, loss = 'margin', sampler = 'bern' } = opts;
+  positive('epochs', epochs);
+  positive('batchSize', batchSize);
+  positive('negatives', negatives);
+  positive('margin', margin, false);
+  if (data.train.count === 0) throw new Error('the training split is empty');
+  const sizes = { entities: data.entities.size, relations: data.relations.size };
+  const rng = new Philox(opts.seed ?? 0);
+  const n = batchSize * negatives;
+  const backend = await getBackend(opts.backend ?? 'onnxruntime');
+  const semantics = opts.semantics ?? 'dense';
+  const tables = Object.fromEntries(Object.keys(model.tables).map((t) => [t, semantics]));
+  const trainer = await SparseTrainer.create(lossGraph(model, sizes, n, margin, loss), backend, start ?? model.init(rng.fork(1), sizes), {
+    optimizer: optimizerOf(opts.optimizer ?? 'adam', opts.lr), tables, constraints: model.constraints,
+  });
+  const neg = negativeSampler(sampler, data.train, sizes.entities, sizes.relations);
+  const order = rng.fork(2), draws = rng.fork(3);
+  const pos = new Int32Array(3 * n), corrupt = new Int32Array(3 * n), mask = new Float32Array(n);
+  const cols = (src: Int32Array, c: number): Tensor => new Tensor('int32', [n], Int32Array.from({ length: n }, (_, i) => src[3 * i + c]!));
+  const losses: number[] = [];
+  const t0 = performance.now();
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const perm = order.permutation(data.train.count);
+      let sum = 0, steps = 0;
+      for (let s0 = 0; s0 < perm.length; s0 += batchSize) {
+        const m = Math.min(batchSize, perm.length - s0) * negatives;
+        for (let i = 0; i < n; i++) {
+          const src = perm[s0 + Math.floor((i < m ? i : 0) / negatives)]!; // padding repeats the first row, masked out
+          pos.set(data.train.ids.subarray(3 * src, 3 * src + 3), 3 * i);
+          mask[i] = i < m ? 1 : 0;
+        }
+        neg.corrupt(pos, m, corrupt, draws);
+        for (let i = m; i < n; i++) corrupt.set(corrupt.subarray(0, 3), 3 * i);
+        const out = await trainer.run({
+          h: cols(pos, 0), r: cols(pos, 1), t: cols(pos, 2), hn: cols(corrupt, 0), tn: cols(corrupt, 2),
+          mask: new Tensor('float32', [n], mask.slice()),
+        });
+        sum += out.loss!;
+        steps++;
+      }
+      losses.push(sum / steps);
+      await opts.onEpoch?.(epoch, sum / steps);
+      if (await opts.shouldStop?.(epoch)) break;
+    }
+    const params = Object.fromEntries(Object.keys(model.tables).map((t) => [t, trainer.table(t).tensor()]));
+    return { params, losses, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    trainer.dispose();
+  }
+}
