@@ -14,6 +14,8 @@ export interface ExportOptions {
   /** producer_name of the model (default 'repkit'). */
   producer?: string;
   docString?: string;
+  /** metadata_props of the model: key/value strings (labels, settings) that travel with the file. */
+  metadata?: Readonly<Record<string, string>>;
 }
 
 /** Check a baked value against its input and convert it to the declared dtype. */
@@ -100,6 +102,7 @@ export function exportModel(graph: Graph, opts: ExportOptions = {}): ModelProto 
     opsetImport: [{ domain: '', version: BigInt(ONNX_OPSET) }],
     producerName: opts.producer ?? 'repkit',
     ...(opts.docString !== undefined && { docString: opts.docString }),
+    metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
     graph: create(GraphProtoSchema, {
       name: graph.name,
       node: e.nodes,

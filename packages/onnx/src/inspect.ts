@@ -25,6 +25,8 @@ export interface ModelSummary {
   opset: number;
   producer: string;
   graphName: string;
+  /** metadata_props as a record. */
+  metadata: Record<string, string>;
   inputs: ValueSummary[];
   outputs: ValueSummary[];
   initializers: ValueSummary[];
@@ -61,6 +63,7 @@ export function inspectModel(bytes: Uint8Array): ModelSummary {
     opset: Number(m.opsetImport.find((o) => o.domain === '')?.version ?? 0),
     producer: m.producerName,
     graphName: g.name,
+    metadata: Object.fromEntries(m.metadataProps.map((p) => [p.key, p.value])),
     inputs: g.input.map(valueSummary),
     outputs: g.output.map(valueSummary),
     initializers: g.initializer.map((t) => ({ name: t.name, dtype: dtypeName(t.dataType), shape: t.dims.map(Number) })),

@@ -34,20 +34,44 @@ export function lossGraph(model: KgeModel, sizes: KgeSizes, n: number, margin: n
   return b.build({ loss: div(sum(mul(per, mask)), sum(mask)) });
 }
 
-/** Scores of every candidate on `side` for `q` queries: (h, r) → all tails, or (r, t) → all heads. */
-export function scorerGraph(model: KgeModel, params: Readonly<Record<string, Tensor>>, side: 'tail' | 'head', q: number | string): Graph {
-  const b = new GraphBuilder(`${model.name}.score_${side}s`);
-  const tables: Record<string, Value> = {};
-  for (const name of Object.keys(model.tables)) tables[name] = b.constant(name, params[name]!);
-  const anchor = b.data(side === 'tail' ? 'h' : 't', 'int32', [q]);
-  const r = b.data('r', 'int32', [q]);
-  const one = (rows: Rows): Rows => Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, reshape(v, [q, 1, ...v.shape.slice(1)])]));
+/** Tables as constants of `b` (weights baked in). */
+function constants(b: GraphBuilder, model: KgeModel, params: Readonly<Record<string, Tensor>>): Record<string, Value> {
+  return Object.fromEntries(Object.keys(model.tables).map((name) => [name, b.constant(name, params[name]!)]));
+}
+
+/** Scores [q, E] of every candidate on `side`: (anchor, r) → all tails, or (r, anchor) → all heads. */
+function oneVsAll(model: KgeModel, tables: Record<string, Value>, side: 'tail' | 'head', anchor: Value, r: Value, b: GraphBuilder): Value {
+  const q = anchor.shape[0]!;
+  const col = (rows: Rows): Rows => Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, reshape(v, [q, 1, ...v.shape.slice(1)])]));
   const all: Rows = {};
   for (const [name, spec] of Object.entries(model.tables)) {
     if (spec.side === 'entity') all[name] = reshape(tables[name]!, [1, ...tables[name]!.shape]);
   }
-  const A = one(rowsOf(tables, model, 'entity', anchor)), R = one(rowsOf(tables, model, 'relation', r));
-  const scores = side === 'tail' ? model.score(A, R, all, b) : model.score(all, R, A, b);
+  const A = col(rowsOf(tables, model, 'entity', anchor)), R = col(rowsOf(tables, model, 'relation', r));
   const E = tables[Object.keys(all)[0]!]!.shape[0]!;
-  return b.build({ scores: expand(scores, [q, E]) });
+  return expand(side === 'tail' ? model.score(A, R, all, b) : model.score(all, R, A, b), [q, E]);
+}
+
+/** 1-vs-all scoring of one side for evaluation: inputs (h or t) and r of q queries. */
+export function scorerGraph(model: KgeModel, params: Readonly<Record<string, Tensor>>, side: 'tail' | 'head', q: number | string): Graph {
+  const b = new GraphBuilder(`${model.name}.score_${side}s`);
+  const anchor = b.data(side === 'tail' ? 'h' : 't', 'int32', [q]);
+  const r = b.data('r', 'int32', [q]);
+  return b.build({ scores: oneVsAll(model, constants(b, model, params), side, anchor, r, b) });
+}
+
+/**
+ * The exported scorer: inputs h, r, t [q]; outputs `tails` [q, E] (every tail of (h, r)), `heads`
+ * [q, E] (every head of (r, t)) and `score` [q] of (h, r, t). Weights are baked in.
+ */
+export function exportGraph(model: KgeModel, params: Readonly<Record<string, Tensor>>): Graph {
+  const b = new GraphBuilder(`${model.name}.scorer`);
+  const tables = constants(b, model, params);
+  const [h, r, t] = ['h', 'r', 't'].map((n) => b.data(n, 'int32', ['q'])) as [Value, Value, Value];
+  const ent = (ids: Value): Rows => rowsOf(tables, model, 'entity', ids);
+  return b.build({
+    tails: oneVsAll(model, tables, 'tail', h, r, b),
+    heads: oneVsAll(model, tables, 'head', t, r, b),
+    score: model.score(ent(h), rowsOf(tables, model, 'relation', r), ent(t), b),
+  });
 }

@@ -6,3 +6,5 @@ export * from './ranking.ts';
 export * from './graphs.ts';
 export * from './train.ts';
 export * from './evaluate.ts';
+export * from './models.ts';
+export * from './persist.ts';

@@ -1,0 +1,147 @@
+// `repkit kge train | evaluate | export | score`: knowledge-graph embeddings end to end, labels in and out.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Tensor, getBackend } from '@repkit/core';
+import { readTriples } from '@repkit/data';
+import { kge } from '@repkit/methods';
+import { exportOnnx, importOnnx, inspectModel, writeOnnx } from '@repkit/onnx';
+import { loadBackends, parseBackends } from '../backends.ts';
+import { parseIntArg, parseNumberArg } from '../args.ts';
+import { progressBar } from '../progress.ts';
+
+interface TrainFlags {
+  dataset: string; model: string; backend: string; epochs: string; dim: string; lr?: string; batch: string;
+  negatives: string; margin: string; sampler: string; optimizer: string; semantics: string; loss: string;
+  seed: string; out?: string; json?: boolean;
+}
+
+const metricLine = (m: kge.RankMetrics): string =>
+  `MRR ${m.mrr.toFixed(4)}  Hits@1 ${m.hits1.toFixed(4)}  Hits@3 ${m.hits3.toFixed(4)}  Hits@10 ${m.hits10.toFixed(4)}  MR ${m.mr.toFixed(2)}`;
+
+async function train(o: TrainFlags): Promise<void> {
+  const [backend] = await loadBackends(parseBackends(o.backend));
+  const data = readTriples(o.dataset);
+  const dim = parseIntArg('--dim', o.dim, 1);
+  const model = kge.createKgeModel(o.model, { dim });
+  const epochs = parseIntArg('--epochs', o.epochs, 1);
+  const settings = {
+    dataset: data.name, model: o.model, backend: backend!.name, engine: backend!.describe(), epochs, dim,
+    lr: o.lr === undefined ? undefined : parseNumberArg('--lr', o.lr, 0), batchSize: parseIntArg('--batch', o.batch, 1),
+    negatives: parseIntArg('--negatives', o.negatives, 1), margin: parseNumberArg('--margin', o.margin, 0),
+    sampler: o.sampler as kge.SamplerKind, optimizer: o.optimizer as 'adam', semantics: o.semantics as 'dense',
+    loss: o.loss as kge.LossKind, seed: parseIntArg('--seed', o.seed, 0),
+  };
+  const bar = progressBar(`${o.model} on ${data.name}`, epochs);
+  const trained = await kge.trainKge(model, data, { ...settings, backend: backend!.name, onEpoch: (e, l) => bar.update(e, { loss: l.toFixed(4) }) });
+  bar.stop();
+  const metrics = await kge.evaluateKge(model, trained.params, data.test, [data.train, data.valid, data.test], data.relations.size, { backend: backend!.name });
+  console.log(`${o.model} on ${data.name} (${backend!.describe()}): ${trained.seconds.toFixed(1)} s training`);
+  console.log(`test, filtered, realistic: ${metricLine(metrics.realistic)}`);
+  if (o.out) {
+    kge.saveKge(o.out, {
+      model: o.model, options: { dim }, dataset: o.dataset, entities: data.entities.labels, relations: data.relations.labels,
+      params: trained.params, settings, metrics: { test: metrics.realistic },
+    });
+    console.log(`saved to ${o.out}`);
+  }
+  if (o.json) console.log(JSON.stringify({ ...metrics.realistic, seconds: trained.seconds, ...settings }));
+}
+
+async function evaluate(o: { model: string; backend: string; split: string; json?: boolean }): Promise<void> {
+  const [backend] = await loadBackends(parseBackends(o.backend));
+  const saved = kge.loadKge(o.model);
+  const data = readTriples(saved.dataset);
+  const split = data[o.split as 'test' | 'valid'];
+  if (!split || (o.split !== 'test' && o.split !== 'valid')) throw new Error(`--split must be test or valid, got '${o.split}'`);
+  const m = await kge.evaluateKge(saved.instance, saved.params, split, [data.train, data.valid, data.test], data.relations.size, { backend: backend!.name });
+  console.log(`${saved.model} on ${data.name} ${o.split}, filtered, realistic: ${metricLine(m.realistic)}`);
+  if (o.json) console.log(JSON.stringify({ ...m.realistic, split: o.split, model: saved.model, dataset: data.name, backend: backend!.name }));
+}
+
+async function exportModel(o: { model: string; out: string }): Promise<void> {
+  const saved = kge.loadKge(o.model);
+  const bytes = exportOnnx(kge.exportGraph(saved.instance, saved.params), {
+    docString: `${saved.model} (${saved.instance.cite}) trained on ${saved.dataset}`,
+    metadata: {
+      'repkit.kind': 'kge', 'repkit.model': saved.model,
+      'repkit.entities': JSON.stringify(saved.entities), 'repkit.relations': JSON.stringify(saved.relations),
+    },
+  });
+  await writeOnnx(o.out, bytes);
+  console.log(`wrote ${o.out}: inputs h, r, t [q] (int32 ids); outputs tails [q, ${saved.entities.length}], heads [q, ${saved.entities.length}], score [q]`);
+}
+
+/** Top-k labelled predictions from an exported file: tails of (head, relation) or heads of (relation, tail). */
+export async function kgeScore(file: string, q: { head?: string; relation: string; tail?: string; top: number; backend: string }) {
+  const bytes = new Uint8Array(readFileSync(file));
+  const meta = inspectModel(bytes).metadata;
+  if (meta['repkit.kind'] !== 'kge') throw new Error(`--model: ${file} is not a repkit KGE export (no repkit.kind = kge metadata)`);
+  const entities = JSON.parse(meta['repkit.entities']!) as string[], relations = JSON.parse(meta['repkit.relations']!) as string[];
+  const id = (labels: string[], l: string, what: string): number => {
+    const i = labels.indexOf(l);
+    if (i < 0) throw new Error(`unknown ${what} '${l}' (${labels.length} known, e.g. ${labels.slice(0, 3).join(', ')})`);
+    return i;
+  };
+  if ((q.head === undefined) === (q.tail === undefined)) throw new Error('give exactly one of --head (to rank tails) or --tail (to rank heads)');
+  const side = q.head !== undefined ? 'tails' : 'heads';
+  const anchor = id(entities, (q.head ?? q.tail)!, q.head !== undefined ? 'head' : 'tail');
+  const feeds = {
+    h: new Tensor('int32', [1], Int32Array.of(anchor)), r: new Tensor('int32', [1], Int32Array.of(id(relations, q.relation, 'relation'))),
+    t: new Tensor('int32', [1], Int32Array.of(anchor)),
+  };
+  const exe = await (await getBackend(q.backend)).compile(importOnnx(bytes));
+  try {
+    const scores = (await exe.run(feeds))[side]!.data;
+    const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, q.top);
+    return { side, predictions: order.map((i) => ({ label: entities[i]!, score: scores[i]! })) };
+  } finally {
+    exe.dispose();
+  }
+}
+
+export function kgeCommand(program: Command): void {
+  const k = program.command('kge').description('knowledge-graph embeddings: train, evaluate, export, score');
+  k.command('train')
+    .description('train a KGE model (sLCWA, margin ranking) and evaluate it on the test split (filtered, realistic ranks)')
+    .requiredOption('--dataset <name|dir>', 'nations, kinships, umls, or a folder with train.txt, valid.txt, test.txt')
+    .option('--model <name>', `one of ${Object.keys(kge.KGE_MODELS).join(', ')}`, 'TransE')
+    .option('--backend <name>', 'onnxruntime, wasm or reference', 'onnxruntime')
+    .option('--epochs <n>', 'passes over the training triples', '500')
+    .option('--dim <n>', 'embedding dimension', '50')
+    .option('--lr <x>', 'learning rate (default 0.001 for adam, 0.01 otherwise)')
+    .option('--batch <n>', 'positives per step', '256')
+    .option('--negatives <n>', 'negatives per positive', '1')
+    .option('--margin <x>', 'margin γ', '1')
+    .option('--sampler <kind>', 'bern or basic', 'bern')
+    .option('--optimizer <name>', 'adam, adagrad or sgd', 'adam')
+    .option('--semantics <kind>', 'table updates: dense (torch Adam) or lazy (SparseAdam)', 'dense')
+    .option('--loss <kind>', 'margin or softplus', 'margin')
+    .option('--seed <n>', 'seed of initial weights, batches and negatives', '0')
+    .option('--out <dir>', 'save the trained model here')
+    .option('--json', 'print one JSON object on the last line')
+    .action(train);
+  k.command('evaluate').description('filtered rank-based evaluation of a saved model')
+    .requiredOption('--model <dir>', 'a folder written by kge train --out')
+    .option('--backend <name>', 'onnxruntime, wasm or reference', 'onnxruntime')
+    .option('--split <name>', 'test or valid', 'test')
+    .option('--json', 'print one JSON object on the last line')
+    .action(evaluate);
+  k.command('export').description('export a saved model\'s scorer to ONNX (labels in its metadata)')
+    .requiredOption('--model <dir>', 'a folder written by kge train --out')
+    .requiredOption('--out <file>', 'the .onnx file to write')
+    .action(exportModel);
+  k.command('score').description('top-k predictions of an exported model, labels in and out')
+    .requiredOption('--model <file>', 'an .onnx file written by kge export')
+    .option('--head <label>', 'rank every tail of (head, relation)')
+    .option('--tail <label>', 'rank every head of (relation, tail)')
+    .requiredOption('--relation <label>', 'the relation')
+    .option('--top <n>', 'how many predictions', '10')
+    .option('--backend <name>', 'onnxruntime, wasm or reference', 'onnxruntime')
+    .option('--json', 'print the predictions as JSON')
+    .action(async (o: { model: string; head?: string; tail?: string; relation: string; top: string; backend: string; json?: boolean }) => {
+      await loadBackends(parseBackends(o.backend));
+      const r = await kgeScore(o.model, { ...o, top: parseIntArg('--top', o.top, 1) });
+      if (o.json) return console.log(JSON.stringify(r));
+      r.predictions.forEach((p, i) => console.log(`${String(i + 1).padStart(3)}  ${p.score.toFixed(4).padStart(9)}  ${p.label}`));
+    });
+}
