@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DType, Dim } from '@repkit/core';
 import { tfDType } from './transfer.ts';
+import * as spatial from './lowering/spatial.ts';
 
 export interface LowerArgs<A = Readonly<Record<string, unknown>>> {
   /** The node's attrs, as the op definition in @repkit/core names them. */
@@ -18,6 +19,7 @@ export interface LowerArgs<A = Readonly<Record<string, unknown>>> {
 export type Lowering<A = any> = (x: readonly tf.Tensor[], args: LowerArgs<A>) => tf.Tensor | tf.Tensor[];
 
 interface ReduceAttrs { axes: readonly number[]; keepDims: boolean }
+interface SliceAttrs { axes: readonly number[]; starts: readonly number[]; ends: readonly number[]; steps: readonly number[] }
 
 function one(x: readonly tf.Tensor[]): tf.Tensor {
   return x[0]!;
@@ -64,6 +66,46 @@ function batchSize(x: tf.Tensor): number {
   return x.shape.slice(0, -2).reduce((p, q) => p * q, 1);
 }
 
+/** Run `f` along `axis` by moving that axis last (tfjs softmax, log-softmax and topk take only the last axis). */
+function alongLast(v: tf.Tensor, axis: number, f: (t: tf.Tensor) => tf.Tensor | tf.Tensor[]): tf.Tensor[] {
+  const last = v.rank - 1;
+  if (axis === last) return [f(v)].flat();
+  const perm = [...Array(v.rank).keys()];
+  [perm[axis], perm[last]] = [last, axis];
+  return [f(tf.transpose(v, perm))].flat().map((t) => tf.transpose(t, perm));
+}
+
+/** The IR's extremum reduction; the wasm Max/Min kernels return uninitialised memory for empty inputs. */
+function extremum(x: tf.Tensor, { axes, keepDims }: ReduceAttrs, s: readonly number[], f: typeof tf.max, empty: number, emptyInt: number): tf.Tensor {
+  return x.size === 0 ? emptyReduce(s, x.dtype, x.dtype === 'int32' ? emptyInt : empty) : f(x, [...axes], keepDims);
+}
+
+/**
+ * The IR's slice. Unit steps use the Slice kernel. Other steps use StridedSlice for float32, but its
+ * general path labels int32/bool results float32 and returns their bit patterns (7 → 1e-44), so those
+ * dtypes gather the chosen positions along each axis instead (GatherV2 keeps every dtype).
+ */
+function slice(x: tf.Tensor, { axes, starts, ends, steps }: SliceAttrs, s: readonly number[]): tf.Tensor {
+  const begin = x.shape.map(() => 0), end = [...x.shape], strides = x.shape.map(() => 1);
+  let endMask = 0;
+  axes.forEach((a, i) => {
+    begin[a] = starts[i]!;
+    end[a] = ends[i]!;
+    strides[a] = steps[i]!;
+    // A normalised end of −1 means "past index 0" (negative step); tfjs would read −1 as the last index.
+    if (ends[i] === -1) endMask |= 1 << a;
+  });
+  if (s.some((d) => d === 0)) return tf.zeros([...s], x.dtype);
+  if (strides.every((st) => st === 1)) return tf.slice(x, begin, s as number[]);
+  if (x.dtype === 'float32') return tf.stridedSlice(x, begin, end, strides, 0, endMask);
+  let out = x;
+  axes.forEach((a, i) => {
+    if (steps[i] === 1) out = tf.slice(out, out.shape.map((_, d) => (d === a ? starts[i]! : 0)), out.shape.map((n, d) => (d === a ? s[a]! : n)));
+    else out = tf.gather(out, tf.tensor1d(Array.from({ length: s[a]! }, (_, k) => starts[i]! + k * steps[i]!), 'int32'), a);
+  });
+  return out;
+}
+
 /** `x` broadcast to the batch dims of `out`, keeping its own matrix dims. */
 function toBatch(x: tf.Tensor, out: readonly number[]): tf.Tensor {
   return broadcast(x, [...out.slice(0, -2), ...x.shape.slice(-2)]);
@@ -81,7 +123,10 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
     return tf.cast(tf.div(tf.cast(a, 'float32'), tf.cast(b, 'float32')), 'int32');
   },
   maximum: (x) => tf.maximum(...two(x)),
+  minimum: (x) => tf.minimum(...two(x)),
+  pow: (x) => tf.pow(...two(x)),
   greater: (x) => tf.greater(...two(x)),
+  less: (x) => tf.less(...two(x)),
   equal: (x) => tf.equal(...two(x)),
 
   neg: (x) => tf.neg(one(x)),
@@ -91,6 +136,18 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
   abs: (x) => tf.abs(one(x)),
   sign: (x) => tf.sign(one(x)),
   relu: (x) => tf.relu(one(x)),
+  sigmoid: (x) => tf.sigmoid(one(x)),
+  tanh: (x) => tf.tanh(one(x)),
+  softplus: (x) => tf.softplus(one(x)),
+  erf: (x) => tf.erf(one(x)),
+  // ClipByValue is wrong on int32 (−5 clipped to −1 gave −1082130432: the float bits of −1) and sends
+  // NaN to the lower bound; Maximum then Minimum keep every dtype and let a NaN in x through.
+  clip: (x, { attrs: { min, max } }: LowerArgs<{ min: number; max: number }>) => {
+    let v = one(x);
+    if (min > -Infinity) v = tf.maximum(v, tf.scalar(min, v.dtype));
+    if (max < Infinity) v = tf.minimum(v, tf.scalar(max, v.dtype));
+    return v;
+  },
   cast: (x, { attrs }: LowerArgs<{ to: DType }>) => cast(one(x), attrs.to),
   // The Select kernel wants three equal shapes; tf.where would broadcast them with Tile (see broadcast).
   where: (x, { outShapes: [s] }) =>
@@ -100,10 +157,17 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
     one(x).size === 0 ? emptyReduce(s!, one(x).dtype, 0) : tf.sum(one(x), [...axes], keepDims),
   reduceMean: (x, { attrs: { axes, keepDims }, outShapes: [s] }: LowerArgs<ReduceAttrs>) =>
     one(x).size === 0 ? emptyReduce(s!, 'float32', NaN) : tf.mean(one(x), [...axes], keepDims),
-  reduceMax: (x, { attrs: { axes, keepDims }, outShapes: [s] }: LowerArgs<ReduceAttrs>) =>
-    one(x).size === 0
-      ? emptyReduce(s!, one(x).dtype, one(x).dtype === 'int32' ? -2147483648 : -Infinity)
-      : tf.max(one(x), [...axes], keepDims),
+  reduceMax: (x, { attrs, outShapes: [s] }: LowerArgs<ReduceAttrs>) => extremum(one(x), attrs, s!, tf.max, -Infinity, -2147483648),
+  reduceMin: (x, { attrs, outShapes: [s] }: LowerArgs<ReduceAttrs>) => extremum(one(x), attrs, s!, tf.min, Infinity, 2147483647),
+  // tfjs has no LogSumExp kernel, and tf.logSumExp's max shift makes a row of −∞ NaN (−∞ − −∞) where the
+  // reference and onnxruntime give −∞: the same max-shifted chain, with infinite maxima shifted by 0.
+  logsumexp: (x, { attrs: { axes, keepDims }, outShapes: [s] }: LowerArgs<ReduceAttrs>) => {
+    const v = one(x);
+    if (v.size === 0) return emptyReduce(s!, 'float32', -Infinity);
+    const m = tf.max(v, [...axes], true);
+    const shift = tf.where(tf.isInf(m), tf.zerosLike(m), m);
+    return tf.reshape(tf.add(tf.log(tf.sum(tf.exp(tf.sub(v, shift)), [...axes], true)), shift), s!);
+  },
 
   matmul: (x, { outShapes: [s] }) => {
     const [a, b] = two(x);
@@ -118,6 +182,14 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
   transpose: (x, { attrs: { perm } }: LowerArgs<{ perm: readonly number[] }>) => tf.transpose(one(x), [...perm]),
   reshape: (x, { outShapes: [s] }: LowerArgs<{ shape: readonly Dim[] }>) => tf.reshape(one(x), s!),
   expand: (x, { outShapes: [s] }: LowerArgs<{ shape: readonly Dim[] }>) => broadcast(one(x), s!),
+  squeeze: (x, { outShapes: [s] }) => tf.reshape(one(x), s!),
+  unsqueeze: (x, { outShapes: [s] }) => tf.reshape(one(x), s!),
+  concat: (x, { attrs: { axis } }: LowerArgs<{ axis: number }>) => tf.concat([...x], axis),
+  slice: (x, { attrs, outShapes: [s] }: LowerArgs<SliceAttrs>) => slice(one(x), attrs, s!),
+  pad: (x, { attrs: { pads, value } }: LowerArgs<{ pads: readonly number[]; value: number }>) => {
+    const r = one(x).rank;
+    return tf.pad(one(x), Array.from({ length: r }, (_, i) => [pads[i]!, pads[i + r]!] as [number, number]), value);
+  },
 
   // GatherV2 itself rejects indices outside [0, rows) with the offending value.
   gather: (x) => tf.gather(x[0]!, x[1]!, 0),
@@ -137,12 +209,19 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
   },
   argmax: (x, { attrs: { axis }, outShapes: [s] }: LowerArgs<{ axis: number; keepDims: boolean }>) =>
     tf.reshape(tf.argMax(one(x), axis), s!),
-  logSoftmax: (x, { attrs: { axis } }: LowerArgs<{ axis: number }>) => {
-    const v = one(x), last = v.rank - 1;
-    if (axis === last) return tf.logSoftmax(v);
-    // tf.logSoftmax only takes the last axis: swap `axis` there and back.
-    const perm = [...Array(v.rank).keys()];
-    [perm[axis], perm[last]] = [last, axis];
-    return tf.transpose(tf.logSoftmax(tf.transpose(v, perm)), perm);
-  },
+  argmin: (x, { attrs: { axis }, outShapes: [s] }: LowerArgs<{ axis: number; keepDims: boolean }>) =>
+    tf.reshape(tf.argMin(one(x), axis), s!),
+  // TopK keeps ties in index order, as the IR. It has no "smallest": the largest of −x (an exact negation) are taken.
+  topk: (x, { attrs: { k, axis, largest } }: LowerArgs<{ k: number; axis: number; largest: boolean }>) => alongLast(one(x), axis, (v) => {
+    const { values, indices } = tf.topk(largest ? v : tf.neg(v), k, true);
+    return [largest ? values : tf.neg(values), indices];
+  }),
+  logSoftmax: (x, { attrs: { axis } }: LowerArgs<{ axis: number }>) => alongLast(one(x), axis, (v) => tf.logSoftmax(v))[0]!,
+  softmax: (x, { attrs: { axis } }: LowerArgs<{ axis: number }>) => alongLast(one(x), axis, (v) => tf.softmax(v))[0]!,
+
+  // NCHW ↔ NHWC arrangements and tfjs's conv/pool limits (groups, strides with dilations) are in lowering/spatial.ts.
+  conv2d: (x, { attrs }: LowerArgs<spatial.ConvAttrs>) => spatial.conv2d(x[0]!, x[1]!, attrs),
+  conv2dTranspose: (x, { attrs, outShapes: [s] }: LowerArgs<spatial.ConvTransposeAttrs>) => spatial.conv2dTranspose(x[0]!, x[1]!, attrs, s!),
+  maxPool: (x, { attrs }: LowerArgs<spatial.PoolAttrs>) => spatial.maxPool(one(x), attrs),
+  avgPool: (x, { attrs }: LowerArgs<spatial.AvgPoolAttrs>) => spatial.avgPool(one(x), attrs),
 };

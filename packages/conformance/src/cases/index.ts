@@ -1,5 +1,9 @@
 import type { Case } from '../case.ts';
 import { opCases } from './ops.ts';
+import { elementwiseCases } from './elementwise.ts';
+import { shapeCases } from './shape.ts';
+import { convCases } from './conv.ts';
 import { compositeCases, trainCases } from './composites.ts';
+import { nnCases } from './nn.ts';
 
-export const allCases: readonly Case[] = [...opCases, ...compositeCases, ...trainCases];
+export const allCases: readonly Case[] = [...opCases, ...elementwiseCases, ...shapeCases, ...convCases, ...compositeCases, ...nnCases, ...trainCases];

@@ -18,16 +18,25 @@ function check(build: (b: GraphBuilder) => Value, feeds: Record<string, Tensor>,
 
 const f64 = (b: GraphBuilder, name: string, t: Tensor): Value => b.data(name, 'float64', t.shape);
 
+/** Move entries within 0.01 of a kink (clip's bounds) off it, so that finite differences are one-sided-free. */
+function awayFromBounds(t: Tensor, bounds: readonly number[]): Tensor {
+  for (let i = 0; i < t.size; i++) for (const b of bounds) if (Math.abs(t.data[i]! - b) < 0.01) t.data[i] = b + 0.05;
+  return t;
+}
+
 describe('VJP of every differentiable primitive matches central finite differences (float64)', () => {
   const binaries: [string, (a: Value, b: Value) => Value][] = [
-    ['add', op.add], ['sub', op.sub], ['mul', op.mul], ['div', op.div], ['maximum', op.maximum],
+    ['add', op.add], ['sub', op.sub], ['mul', op.mul], ['div', op.div], ['maximum', op.maximum], ['minimum', op.minimum],
+    ['pow', op.pow],
   ];
   for (const [name, f] of binaries) {
     for (let trial = 0; trial < 4; trial++) {
       const sa = randomShape(rng), sb = broadcastPartner(rng, sa);
       const [s1, s2] = trial % 2 ? [sb, sa] : [sa, sb];
       it(`${name} [${s1}] with [${s2}]`, () => {
-        const a = randomTensor(rng, s1), b = name === 'div' ? awayFromZero(rng, s2, 0.5) : randomTensor(rng, s2);
+        // pow: a positive base, so that both partials exist.
+        const a = name === 'pow' ? randomTensor(rng, s1, 0.2, 2) : randomTensor(rng, s1);
+        const b = name === 'div' ? awayFromZero(rng, s2, 0.5) : name === 'pow' ? randomTensor(rng, s2, -2, 3) : randomTensor(rng, s2);
         check((g) => f(f64(g, 'a', a), f64(g, 'b', b)), { a, b });
       });
     }
@@ -41,6 +50,12 @@ describe('VJP of every differentiable primitive matches central finite differenc
     ['abs', op.abs, (s) => awayFromZero(rng, s)],
     ['sign', (x) => op.mul(op.sign(x), x), (s) => awayFromZero(rng, s)],
     ['relu', op.relu, (s) => awayFromZero(rng, s)],
+    ['sigmoid', op.sigmoid, (s) => randomTensor(rng, s, -6, 6)],
+    ['tanh', op.tanh, (s) => randomTensor(rng, s, -3, 3)],
+    ['softplus', op.softplus, (s) => randomTensor(rng, s, -6, 6)],
+    ['erf', op.erf, (s) => randomTensor(rng, s, -3.5, 3.5)],
+    ['clip', (x) => op.clip(x, -0.5, 0.7), (s) => awayFromBounds(randomTensor(rng, s, -1.5, 1.5), [-0.5, 0.7])],
+    ['clip one-sided', (x) => op.clip(x, -Infinity, 0.25), (s) => awayFromBounds(randomTensor(rng, s, -1.5, 1.5), [0.25])],
   ];
   for (const [name, f, gen] of unaries) {
     const s = randomShape(rng);
@@ -50,13 +65,18 @@ describe('VJP of every differentiable primitive matches central finite differenc
     });
   }
 
+  it('pow with a negative base and integer exponents', () => {
+    const a = awayFromZero(rng, [3, 4], 0.3, 1.5), b = new Tensor('float64', [4], new Float64Array([2, 3, -1, 0]));
+    check((g) => op.pow(f64(g, 'a', a), g.constant('b', b)), { a });
+  });
+
   it('where with a broadcast condition', () => {
     const c = new Tensor('bool', [3, 1], new Uint8Array([1, 0, 1]));
     const a = randomTensor(rng, [3, 4]), b = randomTensor(rng, [4]);
     check((g) => op.where(g.data('c', 'bool', [3, 1]), f64(g, 'a', a), f64(g, 'b', b)), { c, a, b }, ['a', 'b']);
   });
 
-  for (const [name, f] of [['sum', op.sum], ['mean', op.mean], ['max', op.max]] as const) {
+  for (const [name, f] of [['sum', op.sum], ['mean', op.mean], ['max', op.max], ['min', op.min], ['logsumexp', op.logsumexp]] as const) {
     for (const [axes, keep] of [[[0], false], [[1, 2], true], [[0, 2], false], [undefined, false]] as const) {
       it(`reduce ${name} axes=${axes ?? 'all'} keepDims=${keep}`, () => {
         const x = randomTensor(rng, [3, 4, 2]);
@@ -86,10 +106,18 @@ describe('VJP of every differentiable primitive matches central finite differenc
     check((g) => op.scatterAdd(g.data('idx', 'int32', [2, 3]), f64(g, 'upd', upd), 6), { idx, upd }, ['upd']);
   });
 
-  it('logSoftmax on the last and a middle axis', () => {
+  it('logSoftmax and softmax on the last and a middle axis', () => {
     const x = randomTensor(rng, [2, 5, 3], -2, 2);
     check((g) => op.logSoftmax(f64(g, 'x', x), -1), { x });
     check((g) => op.logSoftmax(f64(g, 'x', x), 1), { x });
+    check((g) => op.softmax(f64(g, 'x', x), -1), { x });
+    check((g) => op.softmax(f64(g, 'x', x), 1), { x });
+  });
+
+  it('logsumexp of large logits, and of a broadcast sum', () => {
+    const x = randomTensor(rng, [3, 4], 500, 510), y = randomTensor(rng, [4]);
+    check((g) => op.logsumexp(f64(g, 'x', x), -1), { x });
+    check((g) => op.logsumexp(op.add(f64(g, 'x', x), f64(g, 'y', y)), 0, true), { x, y });
   });
 
   it('cast between float widths passes the cotangent through', () => {

@@ -33,3 +33,8 @@ export function crossEntropy(logits: Value, labels: Value): Value {
   const picked = sum(mul(logSoftmax(logits, -1), oneHot(labels, classes, logits.dtype)), -1);
   return neg(mean(picked));
 }
+
+export * from './similarity.ts';
+export * from './divergence.ts';
+export * from './normalization.ts';
+export * from './activation.ts';

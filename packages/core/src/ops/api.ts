@@ -3,6 +3,8 @@
 import { Value, type GraphBuilder } from '../ir/graph.ts';
 import { normalizeAxis, type Dim } from '../ir/types.ts';
 import type { DType } from '../tensor.ts';
+export * from './api-shape.ts';
+export * from './api-conv.ts';
 
 export type Operand = Value | number;
 
@@ -38,7 +40,11 @@ export const sub = (a: Operand, b: Operand): Value => apply1('sub', [a, b]);
 export const mul = (a: Operand, b: Operand): Value => apply1('mul', [a, b]);
 export const div = (a: Operand, b: Operand): Value => apply1('div', [a, b]);
 export const maximum = (a: Operand, b: Operand): Value => apply1('maximum', [a, b]);
+export const minimum = (a: Operand, b: Operand): Value => apply1('minimum', [a, b]);
+/** a^b elementwise (float); a negative base needs an integer exponent. */
+export const pow = (a: Operand, b: Operand): Value => apply1('pow', [a, b]);
 export const greater = (a: Operand, b: Operand): Value => apply1('greater', [a, b]);
+export const less = (a: Operand, b: Operand): Value => apply1('less', [a, b]);
 export const equal = (a: Operand, b: Operand): Value => apply1('equal', [a, b]);
 export const neg = (x: Value): Value => apply1('neg', [x]);
 export const exp = (x: Value): Value => apply1('exp', [x]);
@@ -47,6 +53,19 @@ export const sqrt = (x: Value): Value => apply1('sqrt', [x]);
 export const abs = (x: Value): Value => apply1('abs', [x]);
 export const sign = (x: Value): Value => apply1('sign', [x]);
 export const relu = (x: Value): Value => apply1('relu', [x]);
+export const sigmoid = (x: Value): Value => apply1('sigmoid', [x]);
+export const tanh = (x: Value): Value => apply1('tanh', [x]);
+export const softplus = (x: Value): Value => apply1('softplus', [x]);
+export const erf = (x: Value): Value => apply1('erf', [x]);
+
+/** The value a float32 engine holds for `v`: float32 attrs are rounded once, at trace time, as literals are. */
+function inDType(v: number, dtype: DType): number {
+  return dtype === 'float32' ? Math.fround(v) : v;
+}
+
+/** min(max(x, lo), hi); pass ±Infinity (the defaults) to leave a side open. */
+export const clip = (x: Value, lo = -Infinity, hi = Infinity): Value =>
+  apply1('clip', [x], { min: inDType(lo, x.dtype), max: inDType(hi, x.dtype) });
 
 /** Elementwise select: cond ? a : b, broadcasting all three. */
 export function where(cond: Value, a: Operand, b: Operand): Value {
@@ -64,6 +83,11 @@ export const mean = (x: Value, axes?: number | readonly number[], keepDims = fal
   x.builder.apply('reduceMean', [x], { axes: axesOf('mean', x, axes), keepDims })[0]!;
 export const max = (x: Value, axes?: number | readonly number[], keepDims = false): Value =>
   x.builder.apply('reduceMax', [x], { axes: axesOf('max', x, axes), keepDims })[0]!;
+export const min = (x: Value, axes?: number | readonly number[], keepDims = false): Value =>
+  x.builder.apply('reduceMin', [x], { axes: axesOf('min', x, axes), keepDims })[0]!;
+/** log Σ exp(x) over axes, computed max-shifted (no overflow). */
+export const logsumexp = (x: Value, axes?: number | readonly number[], keepDims = false): Value =>
+  x.builder.apply('logsumexp', [x], { axes: axesOf('logsumexp', x, axes), keepDims })[0]!;
 
 /** Batched matrix product of the last two dims; leading dims broadcast. */
 export const matmul = (a: Value, b: Value): Value => a.builder.apply('matmul', [a, b])[0]!;
@@ -127,8 +151,13 @@ export const oneHot = (indices: Value, depth: number, dtype: DType = 'float32'):
 export const logSoftmax = (x: Value, axis = -1): Value =>
   x.builder.apply('logSoftmax', [x], { axis: normalizeAxis(axis, x.rank, 'logSoftmax') })[0]!;
 
+export const softmax = (x: Value, axis = -1): Value =>
+  x.builder.apply('softmax', [x], { axis: normalizeAxis(axis, x.rank, 'softmax') })[0]!;
+
 export const argmax = (x: Value, axis = -1, keepDims = false): Value =>
   x.builder.apply('argmax', [x], { axis: normalizeAxis(axis, x.rank, 'argmax'), keepDims })[0]!;
+export const argmin = (x: Value, axis = -1, keepDims = false): Value =>
+  x.builder.apply('argmin', [x], { axis: normalizeAxis(axis, x.rank, 'argmin'), keepDims })[0]!;
 
 /** Sum `g` down to `shape`: undoes broadcasting (used by VJPs). */
 export function sumTo(g: Value, shape: readonly Dim[]): Value {

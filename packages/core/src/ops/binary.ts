@@ -49,15 +49,14 @@ export const maximumOp = arith('maximum', 'Max', 'elementwise max(a, b)', Math.m
   });
 
 // Ties send the whole gradient to a, as maximum does.
-export const minimumOp = arith('minimum', 'Min', 'elementwise min(a, b) (one engine kernel where −max(−a, −b) takes three)', Math.min,
+export const minimumOp = arith('minimum', 'Min', 'elementwise min(a, b) (primitive: one kernel, and ONNX Min, where −max(−a, −b) takes three)', Math.min,
   ({ inputs: [a, b] }, [g]) => {
     const bWins = less(b!, a!);
     return [sumTo(where(bWins, 0, g!), a!.shape), sumTo(where(bWins, g!, 0), b!.shape)];
   });
 
-// A primitive because exp(b·log a) is NaN for negative bases, which integer exponents (x³) need.
 // At a = 0 the partials are taken as PyTorch does: ∂/∂a is 0 where b = 0, ∂/∂b is 0 (not 0·log 0 = NaN).
-export const powOp = arith('pow', 'Pow', 'a^b (float; negative a needs an integer b, as in C pow)', Math.pow,
+export const powOp = arith('pow', 'Pow', 'a^b, float (primitive: exp(b·log a) is NaN for the negative bases that integer b allows)', Math.pow,
   ({ inputs: [a, b], outputs: [y] }, [g]) => [
     sumTo(where(equal(b!, 0), 0, mul(g!, mul(b!, pow(a!, sub(b!, 1))))), a!.shape),
     sumTo(where(equal(a!, 0), 0, mul(g!, mul(y!, log(a!)))), b!.shape),
@@ -77,7 +76,6 @@ function compare(name: string, onnxOp: string, doc: string, f: (x: number, y: nu
 }
 
 export const greaterOp = compare('greater', 'Greater', 'a > b → bool', (x, y) => x > y);
-// A primitive (not greater(b, a)) so that ONNX Less maps to one IR op both ways.
-export const lessOp = compare('less', 'Less', 'a < b → bool', (x, y) => x < y);
+export const lessOp = compare('less', 'Less', 'a < b → bool (primitive: ONNX Less maps to it one-to-one, not to greater(b, a))', (x, y) => x < y);
 export const equalOp = compare('equal', 'Equal', 'a == b → bool', (x, y) => x === y, true);
 

@@ -96,32 +96,39 @@ export const oneHotOp = defineOp<{ depth: number; dtype: DType }>({
   },
 });
 
-export const argmaxOp = defineOp<{ axis: number; keepDims: boolean }>({
-  name: 'argmax', doc: 'index of the largest value along an axis (first on ties) → int32', arity: 1,
-  infer: ([x], { axis, keepDims }) => {
-    if (x!.dtype === 'bool') throw new Error('argmax: bool input; cast to a number type');
-    if (!Number.isInteger(axis) || axis < 0 || axis >= x!.shape.length) throw new Error(`argmax: axis ${axis} is out of range for rank ${x!.shape.length}`);
-    const shape = x!.shape.flatMap((d, i) => (i === axis ? (keepDims ? [1] : []) : [d]));
-    return [{ dtype: 'int32', shape }];
-  },
-  compute: ([x], { axis }, [s]) => {
-    const n = x!.shape[axis]!, inner = x!.shape.slice(axis + 1).reduce((p, q) => p * q, 1);
-    const outer = x!.size / Math.max(n * inner, 1);
-    const out = new Int32Array(sizeOf(s!));
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        let best = 0, bv = x!.data[o * n * inner + i]!;
-        for (let k = 1; k < n; k++) {
-          const v = x!.data[(o * n + k) * inner + i]!;
-          if (v > bv) { bv = v; best = k; }
+function argExtreme(name: string, onnxOp: string, doc: string, better: (v: number, best: number) => boolean) {
+  return defineOp<{ axis: number; keepDims: boolean }>({
+    name, doc, arity: 1,
+    infer: ([x], { axis, keepDims }) => {
+      if (x!.dtype === 'bool') throw new Error(`${name}: bool input; cast to a number type`);
+      if (!Number.isInteger(axis) || axis < 0 || axis >= x!.shape.length) throw new Error(`${name}: axis ${axis} is out of range for rank ${x!.shape.length}`);
+      if (x!.shape[axis] === 0) throw new Error(`${name}: axis ${axis} has size 0, so there is no index to return`);
+      const shape = x!.shape.flatMap((d, i) => (i === axis ? (keepDims ? [1] : []) : [d]));
+      return [{ dtype: 'int32', shape }];
+    },
+    compute: ([x], { axis }, [s]) => {
+      const n = x!.shape[axis]!, inner = x!.shape.slice(axis + 1).reduce((p, q) => p * q, 1);
+      const outer = x!.size / Math.max(n * inner, 1);
+      const out = new Int32Array(sizeOf(s!));
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          let best = 0, bv = x!.data[o * n * inner + i]!;
+          for (let k = 1; k < n; k++) {
+            const v = x!.data[(o * n + k) * inner + i]!;
+            if (better(v, bv)) { bv = v; best = k; }
+          }
+          out[o * inner + i] = best;
         }
-        out[o * inner + i] = best;
       }
-    }
-    return [new Tensor('int32', s!, out)];
-  },
-  onnx: (e, { inputs, outputs, attrs: { axis, keepDims } }) => {
-    const i64 = e.node('ArgMax', inputs, { axis: { i: axis }, keepdims: { i: keepDims ? 1 : 0 } })[0]!;
-    e.node('Cast', [i64], { to: { i: ONNX_DTYPE.int32 } }, outputs);
-  },
-});
+      return [new Tensor('int32', s!, out)];
+    },
+    // ArgMax/ArgMin return int64; select_last_index = 0 keeps the first of ties, as the reference.
+    onnx: (e, { inputs, outputs, attrs: { axis, keepDims } }) => {
+      const i64 = e.node(onnxOp, inputs, { axis: { i: axis }, keepdims: { i: keepDims ? 1 : 0 } })[0]!;
+      e.node('Cast', [i64], { to: { i: ONNX_DTYPE.int32 } }, outputs);
+    },
+  });
+}
+
+export const argmaxOp = argExtreme('argmax', 'ArgMax', 'index of the largest value along an axis (first on ties) → int32', (v, b) => v > b);
+export const argminOp = argExtreme('argmin', 'ArgMin', 'index of the smallest value along an axis, first on ties → int32 (primitive: argmax(−x) breaks int32 at −2³¹)', (v, b) => v < b);

@@ -95,15 +95,16 @@ export function remap(a: Tensor, map: Int32Array, shape: readonly number[]): Ten
 export function transposeIndex(shape: readonly number[], perm: readonly number[]): Int32Array {
   const inStrides = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
-  return broadcastIndexWithStrides(outShape, perm.map((p) => inStrides[p]!));
+  return stridedIndex(outShape, perm.map((p) => inStrides[p]!));
 }
 
-function broadcastIndexWithStrides(outShape: readonly number[], strides: readonly number[]): Int32Array {
+/** For each flat index of `outShape` (row-major), base + Σ index[d] · strides[d]: slices, pads, concats. */
+export function stridedIndex(outShape: readonly number[], strides: readonly number[], base = 0): Int32Array {
   const n = sizeOf(outShape);
   const map = new Int32Array(n);
   const r = outShape.length;
   const idx = new Array<number>(r).fill(0);
-  let src = 0;
+  let src = base;
   for (let k = 0; k < n; k++) {
     map[k] = src;
     for (let d = r - 1; d >= 0; d--) {

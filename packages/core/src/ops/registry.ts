@@ -23,6 +23,8 @@ export interface OnnxEmitter {
   int64s(values: readonly number[]): string;
   /** An int64 shape tensor for `dims`; symbolic dims are read from the graph inputs at run time. */
   shape(dims: readonly Dim[]): string;
+  /** A name no other value uses (for the extra outputs of multi-output nodes). */
+  fresh(base: string): string;
 }
 
 /** ONNX TensorProto.DataType codes. */
