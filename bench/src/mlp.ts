@@ -22,7 +22,7 @@ function lossGraph() {
 async function repkitEngine(backendName: string): Promise<Engine> {
   const backend = await getBackend(backendName);
   const rng = new Philox(0);
-  const trainer = await Trainer.create(trainStep(lossGraph(), { optimizer: adam() }), backend, mlpInit(rng, SIZES));
+  const trainer = await Trainer.create(trainStep(lossGraph(), { optimizer: adam(), fuse: true }), backend, mlpInit(rng, SIZES));
   const batch = {
     x: new Tensor('float32', [BATCH, SIZES[0]!], Float32Array.from(rng.uniforms(BATCH * SIZES[0]!))),
     y: new Tensor('int32', [BATCH], rng.integers(BATCH, 0, SIZES.at(-1)!)),

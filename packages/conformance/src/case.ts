@@ -24,4 +24,6 @@ export interface TrainSpec {
   optimizer: () => Optimizer;
   constraints?: Readonly<Record<string, Constraint>>;
   init: (rng: Philox) => Record<string, Tensor>;
+  /** Update all parameters as one flat vector (trainStep's `fuse`). */
+  fuse?: boolean;
 }

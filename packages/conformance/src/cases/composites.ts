@@ -43,6 +43,12 @@ export const trainCases: Case[] = [
     train: { steps: 20, optimizer: () => adam({ lr: 1e-2, weightDecay: 1e-3 }), init: (rng) => mlpInit(rng, [16, 32, 5]) },
   },
   {
+    name: 'train/mlp-adam-fused-20', kind: 'train',
+    build: (b) => mlpLoss(b, [16, 32, 5]),
+    feeds: (rng) => ({ x: uniform(rng, [24, 16]), y: ints(rng, [24], 0, 5) }),
+    train: { steps: 20, optimizer: () => adam({ lr: 1e-2, weightDecay: 1e-3 }), init: (rng) => mlpInit(rng, [16, 32, 5]), fuse: true },
+  },
+  {
     name: 'train/mlp-sgd-momentum-unitnorm-20', kind: 'train',
     build: (b) => mlpLoss(b, [8, 16, 3]),
     feeds: (rng) => ({ x: uniform(rng, [12, 8]), y: ints(rng, [12], 0, 3) }),

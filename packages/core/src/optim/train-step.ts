@@ -4,6 +4,9 @@ import { GraphBuilder, type Graph, type Value } from '../ir/graph.ts';
 import { prune } from '../ir/prune.ts';
 import { grad } from '../autodiff/grad.ts';
 import type { Optimizer } from './optimizer.ts';
+import { concat, slice } from '../ops/api-shape.ts';
+import { reshape } from '../ops/api.ts';
+import type { DType } from '../tensor.ts';
 import type { Constraint } from './constraints.ts';
 
 export interface TrainStepOptions {
@@ -14,6 +17,18 @@ export interface TrainStepOptions {
   params?: readonly string[];
   /** Projections applied to a parameter after each update, by parameter name. */
   constraints?: Readonly<Record<string, Constraint>>;
+  /**
+   * Update all parameters as one flat vector (multi-tensor apply): one optimizer op per slot instead
+   * of one per parameter, and one state input per slot. Default false; parameters need static shapes.
+   */
+  fuse?: boolean;
+}
+
+/** An optimizer-state input: its name, shape and dtype (zero-initialised). */
+export interface StateInput {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
 }
 
 export interface TrainStep {
@@ -23,6 +38,8 @@ export interface TrainStep {
   readonly params: readonly string[];
   /** The forward graph's outputs, passed through as metrics. */
   readonly metrics: readonly string[];
+  /** Every optimizer-state input, zero at step 0. */
+  readonly state: readonly StateInput[];
   /** Input name of a parameter's state slot. */
   stateName(param: string, slot: string): string;
   /** Output name of the updated value of an input (parameter or state). */
@@ -49,15 +66,42 @@ export function trainStep(lossGraph: Graph, opts: TrainStepOptions): TrainStep {
   for (const h of opts.optimizer.hyper) hyper[h] = b.data(hyperName(h), dtype, []);
 
   const outputs: Record<string, Value> = {};
+  const state: StateInput[] = [];
   for (const o of lossGraph.outputs) outputs[o.name] = map.get(withGrads.output(o.name).value)!;
-  for (const name of params) {
-    const p = map.get(withGrads.input(name).value)!;
-    const g = map.get(withGrads.output(`grad:${name}`).value)!;
-    const state = opts.optimizer.slots.map((s) => b.data(stateName(name, s), p.dtype, p.shape));
-    const next = opts.optimizer.update(p, g, state, hyper);
-    const c = opts.constraints?.[name];
-    outputs[nextName(name)] = c ? c(next.p) : next.p;
-    opts.optimizer.slots.forEach((s, k) => (outputs[nextName(stateName(name, s))] = next.state[k]!));
+  const ps = params.map((name) => map.get(withGrads.input(name).value)!);
+  const gs = params.map((name) => map.get(withGrads.output(`grad:${name}`).value)!);
+  const project = (name: string, v: Value): Value => (opts.constraints?.[name] ? opts.constraints[name]!(v) : v);
+  if (opts.fuse) {
+    const sizes = ps.map((p, i) => {
+      if (!p.shape.every((d) => typeof d === 'number')) throw new Error(`trainStep: fuse needs static shapes; '${params[i]}' is [${p.shape.join(', ')}]`);
+      if (p.dtype !== ps[0]!.dtype) throw new Error(`trainStep: fuse needs one dtype; '${params[i]}' is ${p.dtype}, '${params[0]}' ${ps[0]!.dtype}`);
+      return (p.shape as number[]).reduce((x, y) => x * y, 1);
+    });
+    const total = sizes.reduce((x, y) => x + y, 0);
+    const flat = (vs: Value[]): Value => concat(vs.map((v, i) => reshape(v, [sizes[i]!])), 0);
+    const slots = opts.optimizer.slots.map((s) => {
+      state.push({ name: hyperName(`flat.${s}`), shape: [total], dtype: ps[0]!.dtype });
+      return b.data(hyperName(`flat.${s}`), ps[0]!.dtype, [total]);
+    });
+    const next = opts.optimizer.update(flat(ps), flat(gs), slots, hyper);
+    let off = 0;
+    params.forEach((name, i) => {
+      outputs[nextName(name)] = project(name, reshape(slice(next.p, [off], [off + sizes[i]!], [0]), ps[i]!.shape));
+      off += sizes[i]!;
+    });
+    opts.optimizer.slots.forEach((s, k) => (outputs[nextName(hyperName(`flat.${s}`))] = next.state[k]!));
+  } else {
+    params.forEach((name, i) => {
+      const p = ps[i]!;
+      const slots = opts.optimizer.slots.map((s) => {
+        if (!p.shape.every((d) => typeof d === 'number')) throw new Error(`trainStep: parameter '${name}' needs a static shape, got [${p.shape.join(', ')}]`);
+        state.push({ name: stateName(name, s), shape: p.shape as number[], dtype: p.dtype });
+        return b.data(stateName(name, s), p.dtype, p.shape);
+      });
+      const next = opts.optimizer.update(p, gs[i]!, slots, hyper);
+      outputs[nextName(name)] = project(name, next.p);
+      opts.optimizer.slots.forEach((s, k) => (outputs[nextName(stateName(name, s))] = next.state[k]!));
+    });
   }
   return {
     graph: prune(b.build(outputs)),
@@ -65,6 +109,7 @@ export function trainStep(lossGraph: Graph, opts: TrainStepOptions): TrainStep {
     optimizer: opts.optimizer,
     params,
     metrics: lossGraph.outputs.map((o) => o.name),
+    state,
     stateName,
     nextName,
     hyperName,

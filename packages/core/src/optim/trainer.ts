@@ -26,8 +26,8 @@ export class Trainer {
         throw new Error(`Trainer: initial '${name}' has shape [${t.shape.join(', ')}], expected [${spec.shape.join(', ')}]`);
       }
       params[name] = t;
-      for (const s of step.optimizer.slots) state[step.stateName(name, s)] = zeros(t.shape, spec.dtype);
     }
+    for (const s of step.state) state[s.name] = zeros(s.shape, s.dtype);
     return new Trainer(step, await backend.compile(step.graph), params, state);
   }
 

@@ -86,7 +86,7 @@ export class MLPClassifier {
     if (this.nClasses_ < 2) throw new Error('y holds a single class; a classifier needs at least two');
     const backend: Backend = await getBackend(this.backend);
     const rng = new Philox(this.seed);
-    const step = trainStep(this.lossGraph(), { optimizer: adam({ lr: this.lr, weightDecay: this.weightDecay }) });
+    const step = trainStep(this.lossGraph(), { optimizer: adam({ lr: this.lr, weightDecay: this.weightDecay }), fuse: true });
     const trainer = await Trainer.create(step, backend, mlpInit(rng.fork(1), this.sizes()));
     const batches = rng.fork(2);
     this.lossCurve_ = [];
