@@ -1,8 +1,9 @@
 // `npm run bench -- NAME`: side-by-side benchmarks that print ratios against a baseline run in the same script.
 import { benchMlp } from './mlp.ts';
 import { benchTables } from './tables.ts';
+import { benchKernels } from './kernels.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { conformanceCommand } from './commands/conformance.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { mlpCommand } from './commands/mlp.ts';
+import { kgeCommand } from './commands/kge.ts';
 import { parseDevice, settings } from './backends.ts';
 
 const program = new Command('repkit')
@@ -18,6 +19,9 @@ const program = new Command('repkit')
 conformanceCommand(program);
 mlpCommand(program);
 doctorCommand(program);
+kgeCommand(program);
+(await import('./commands/run.ts')).runCommand(program);
+(await import('./commands/compare.ts')).compareCommand(program);
 
 try {
   await program.parseAsync(process.argv);

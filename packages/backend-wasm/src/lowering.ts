@@ -150,8 +150,13 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
   },
   cast: (x, { attrs }: LowerArgs<{ to: DType }>) => cast(one(x), attrs.to),
   // The Select kernel wants three equal shapes; tf.where would broadcast them with Tile (see broadcast).
-  where: (x, { outShapes: [s] }) =>
-    tf.engine().runKernel(tf.Select, { condition: broadcast(x[0]!, s!), t: broadcast(x[1]!, s!), e: broadcast(x[2]!, s!) }) as tf.Tensor,
+  // wasm's Select mishandles bool branches (wrong values, or an abort when broadcast): select int32.
+  where: (x, { outShapes: [s] }) => {
+    const asBool = x[1]!.dtype === 'bool';
+    const branch = (t: tf.Tensor): tf.Tensor => broadcast(asBool ? tf.cast(t, 'int32') : t, s!);
+    const out = tf.engine().runKernel(tf.Select, { condition: broadcast(x[0]!, s!), t: branch(x[1]!), e: branch(x[2]!) }) as tf.Tensor;
+    return asBool ? cast(out, 'bool') : out;
+  },
 
   reduceSum: (x, { attrs: { axes, keepDims }, outShapes: [s] }: LowerArgs<ReduceAttrs>) =>
     one(x).size === 0 ? emptyReduce(s!, one(x).dtype, 0) : tf.sum(one(x), [...axes], keepDims),

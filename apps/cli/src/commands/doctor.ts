@@ -10,6 +10,8 @@ export interface DoctorReport {
   backends: Record<string, { usable: boolean; engine?: string; reason?: string }>;
   onnxruntime?: { version: string; providers: { name: string; available: boolean; reason: string | null; fix: string | null }[] };
   wasm?: { version: string; simd: boolean; threads: number };
+  /** Host kernels: which engine (native addon, wasm module, TypeScript) is in use and why not the others. */
+  kernels?: unknown;
 }
 
 export async function doctor(): Promise<DoctorReport> {
@@ -28,6 +30,11 @@ export async function doctor(): Promise<DoctorReport> {
     } catch (e) {
       report.backends[name] = { usable: false, reason: (e as Error).message };
     }
+  }
+  try {
+    report.kernels = (await import('@repkit/kernels')).kernelsInfo();
+  } catch (e) {
+    report.kernels = { engine: 'none', why: (e as Error).message };
   }
   return report;
 }
@@ -48,5 +55,8 @@ export function doctorCommand(program: Command): void {
         console.log(`${p.available ? 'ok  ' : 'no  '} onnxruntime ${p.name} execution provider${p.reason ? ` — ${p.reason}; fix: ${p.fix}` : ''}`);
       }
       if (r.wasm) console.log(`${r.wasm.simd ? 'ok  ' : 'no  '} wasm SIMD; ${r.wasm.threads} thread(s)`);
+      const k = r.kernels as { engine: string; why: string; engines?: Record<string, { available: boolean; reason?: string | null }> };
+      console.log(`host kernels: ${k.engine} (${k.why})`);
+      for (const [name, e] of Object.entries(k.engines ?? {})) console.log(`${e.available ? 'ok  ' : 'no  '} kernels ${name}${e.reason ? ` — ${e.reason}` : ''}`);
     });
 }

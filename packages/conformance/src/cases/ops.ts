@@ -57,6 +57,11 @@ export const opCases: Case[] = [
     feeds: (rng) => ({ x: uniform(rng, [10], -5, 5) }),
   },
   {
+    name: 'where/bool-branches', kind: 'discrete',
+    build: (b) => ({ y: op.where(op.greater(f32(b, 'c', [3, 1]), 0), op.greater(f32(b, 'a', [4]), 0), op.greater(f32(b, 'b', [3, 4]), 0)) }),
+    feeds: (rng) => ({ c: awayFromZero(rng, [3, 1]), a: awayFromZero(rng, [4]), b: awayFromZero(rng, [3, 4]) }),
+  },
+  {
     name: 'where/broadcast', kind: 'elementwise', grad: ['a', 'b'],
     build: (b) => ({ y: op.where(op.greater(f32(b, 'c', [3, 1]), 0), f32(b, 'a', [3, 4]), f32(b, 'b', [4])) }),
     feeds: (rng) => ({ c: awayFromZero(rng, [3, 1]), a: uniform(rng, [3, 4]), b: uniform(rng, [4]) }),

@@ -1,7 +1,7 @@
 // Elementwise select.
 import { broadcastShapes, formatType } from '../ir/types.ts';
 import { Tensor, allocate, sizeOf } from '../tensor.ts';
-import { defineOp } from './registry.ts';
+import { defineOp, ONNX_DTYPE } from './registry.ts';
 import { broadcastIndex, refDType } from './kernels.ts';
 import { sumTo, where } from './api.ts';
 
@@ -20,5 +20,11 @@ export const whereOp = defineOp({
     return [new Tensor(refDType(a!.dtype), s!, out)];
   },
   vjp: ({ inputs: [c, a, b] }, [g]) => [null, sumTo(where(c!, g!, 0), a!.shape), sumTo(where(c!, 0, g!), b!.shape)],
-  onnx: (e, n) => void e.node('Where', n.inputs, {}, n.outputs),
+  // onnxruntime's CPU provider has no bool Where: select int32 and cast back.
+  onnx: (e, n) => {
+    if (n.outTypes[0]!.dtype !== 'bool') return void e.node('Where', n.inputs, {}, n.outputs);
+    const i32 = (v: string): string => e.node('Cast', [v], { to: { i: ONNX_DTYPE.int32 } })[0]!;
+    const sel = e.node('Where', [n.inputs[0]!, i32(n.inputs[1]!), i32(n.inputs[2]!)])[0]!;
+    e.node('Cast', [sel], { to: { i: ONNX_DTYPE.bool } }, n.outputs);
+  },
 });

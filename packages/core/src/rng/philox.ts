@@ -1,5 +1,12 @@
 // Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC'11): a counter-based
-// generator. The same (seed, stream, counter) gives the same numbers everywhere; all math is integer.
+// generator. The same (seed, stream, counter) gives the same numbers everywhere; all math is integer
+// (normals use detmath.ts, our own float64 log/sqrt/sin/cos, so they match bit for bit too).
+import { boxMuller } from './detmath.ts';
+
+export { detLog, detSqrt, detSinCos2Pi } from './detmath.ts';
+
+/** Words in a saved stream position: [key lo, key hi, block lo, block hi, stream lo, stream hi, lane, 0]. */
+export const PHILOX_STATE_WORDS = 8;
 
 const M0 = 0xd2511f53, M1 = 0xcd9e8d57, W0 = 0x9e3779b9, W1 = 0xbb67ae85;
 
@@ -42,7 +49,7 @@ function splitU64(x: number | bigint, what: string): [number, number] {
  * Draws consume whole 32-bit words in order, so any consumer can reproduce the sequence.
  */
 export class Philox {
-  private readonly key: [number, number];
+  private key: [number, number];
   private readonly ctr = new Uint32Array(4);
   private readonly block = new Uint32Array(4);
   private used = 4;
@@ -60,6 +67,36 @@ export class Philox {
     return new Philox(BigInt(this.key[0]) | (BigInt(this.key[1]) << 32n), stream);
   }
 
+  /**
+   * The stream position: the next word is word `lane` (0..3) of block (block lo, block hi). Host
+   * kernels (@repkit/kernels) read it, draw natively, and hand back the advanced position.
+   */
+  getState(): Uint32Array {
+    const s = new Uint32Array(PHILOX_STATE_WORDS);
+    s[0] = this.key[0]; s[1] = this.key[1]; s[4] = this.ctr[2]!; s[5] = this.ctr[3]!;
+    if (this.used === 4) {
+      s[2] = this.ctr[0]!; s[3] = this.ctr[1]!;
+    } else {
+      // The current block is ctr − 1 (with borrow), and `used` of its words are spent.
+      s[2] = (this.ctr[0]! - 1) >>> 0; s[3] = this.ctr[0] === 0 ? (this.ctr[1]! - 1) >>> 0 : this.ctr[1]!;
+      s[6] = this.used;
+    }
+    return s;
+  }
+
+  /** Move to a position saved by getState (on this or any generator: the key comes with it). */
+  setState(state: ArrayLike<number>): this {
+    if (state.length !== PHILOX_STATE_WORDS || !(state[6]! >= 0 && state[6]! <= 3)) {
+      throw new Error(`Philox.setState: state must be ${PHILOX_STATE_WORDS} uint32 words with lane (word 6) in 0..3, as getState returns`);
+    }
+    this.key = [state[0]! >>> 0, state[1]! >>> 0];
+    this.ctr.set([state[2]! >>> 0, state[3]! >>> 0, state[4]! >>> 0, state[5]! >>> 0]);
+    this.used = 4;
+    const lane = state[6]!;
+    for (let i = 0; i < lane; i++) this.nextU32();
+    return this;
+  }
+
   /** The next uint32. */
   nextU32(): number {
     if (this.used === 4) {
@@ -75,6 +112,25 @@ export class Philox {
   uniform(): number {
     const a = this.nextU32() >>> 5, b = this.nextU32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /**
+   * Normals by Box–Muller on deterministic log/sqrt/sin/cos: each pair consumes 4 words (u1 from
+   * words 0–1 as 1 − uniform, so never 0; u2 from words 2–3) and gives r·cos(2πu2), r·sin(2πu2).
+   * An odd count drops the last sine. Values are within a few ulp of exact Box–Muller; |z| ≤ 8.58.
+   */
+  normals(n: number, mean = 0, std = 1): Float64Array {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i += 2) {
+      const u1 = 1 - this.uniform();
+      boxMuller(u1, this.uniform(), out, i, i + 1 < n, mean, std);
+    }
+    return out;
+  }
+
+  /** One standard normal (a pair's cosine half; consumes 4 words, as normals(1)). */
+  normal(): number {
+    return this.normals(1)[0]!;
   }
 
   /** Uniform float32-representable value in [0, 1) from 24 bits of one word. */

@@ -1,0 +1,130 @@
+// `npm run bench -- kernels`: every host kernel of @repkit/kernels on the native addon, the wasm module
+// and TypeScript, single-threaded, medians of interleaved rounds, printed as ratios to TypeScript;
+// fused L1 1-vs-all scoring also against onnxruntime-cpu computing the same scores by broadcasting.
+import { GraphBuilder, Philox, Tensor, abs, getBackend, neg, reshape, sub, sum, type Executable } from '@repkit/core';
+import '@repkit/backend-onnxruntime';
+import { kernels, kernelsInfo, type EngineName, type Kernels } from '@repkit/kernels';
+import { interleave, median, type Engine } from './stats.ts';
+
+const D = 100, CANDIDATES = 100_000, QUERIES = 1000, QUERY_BATCH = 100, ORT_BATCH = 4, ORT_QUERIES = 16;
+
+interface Case {
+  name: string;
+  /** What one repetition does, and per what unit ms are printed. */
+  what: string;
+  unit: string;
+  units: number;
+  dtype: string;
+  rounds: number;
+  run(k: Kernels): void;
+}
+
+function cases(): Case[] {
+  const r = new Philox(7);
+  const ent = r.uniforms(CANDIDATES * D, -1, 1), queries = r.uniforms(QUERIES * D, -1, 1);
+  const scoreRows = (k: Kernels, metric: 'l1' | 'l2', n: number) => {
+    for (let b = 0; b < n; b += QUERY_BATCH) k.score(queries.subarray(b * D, (b + QUERY_BATCH) * D), ent, { dim: D, metric });
+  };
+  const E = 1_000_000, T = 100_000;
+  const triples = new Int32Array(3 * T);
+  for (let i = 0; i < T; i++) triples.set([r.integer(0, E), r.integer(0, 1000), r.integer(0, E)], 3 * i);
+  const pHead = r.uniforms(1000);
+  const rows = 1000, cols = 100_000;
+  const scores = r.uniforms(rows * cols), trueIds = r.integers(rows, 0, cols);
+  const ts = kernels('typescript');
+  const known = ts.csr(r.integers(10 * rows, 0, rows), r.integers(10 * rows, 0, cols), rows, { dedupe: true });
+  const src = r.integers(1_000_000, 0, 100_000), dst = r.integers(1_000_000, 0, 100_000);
+  const M = 1_000_000;
+  const graph = ts.csr(src, dst, 100_000), seeds = r.integers(100_000, 0, 100_000);
+  const spd = new Float64Array(10_000 * 16 * 16);
+  for (let b = 0; b < 10_000; b++) for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) spd[b * 256 + i * 16 + j] = i === j ? 2 : 1 / (1 + Math.abs(i - j));
+  const points = r.uniforms(5000 * 32);
+  return [
+    { name: 'score L1', what: `${QUERIES} queries × ${CANDIDATES / 1000}k candidates, d = ${D}`, unit: 'query', units: QUERIES, dtype: 'float64', rounds: 3, run: (k) => scoreRows(k, 'l1', QUERIES) },
+    { name: 'score L2', what: `200 queries × ${CANDIDATES / 1000}k candidates, d = ${D}`, unit: 'query', units: 200, dtype: 'float64', rounds: 3, run: (k) => scoreRows(k, 'l2', 200) },
+    { name: 'philox u32', what: '1M words', unit: '1M', units: 1, dtype: 'uint32', rounds: 7, run: (k) => k.u32(new Philox(1), M) },
+    { name: 'philox uniforms', what: '1M uniforms', unit: '1M', units: 1, dtype: 'float64', rounds: 7, run: (k) => k.uniforms(new Philox(1), M) },
+    { name: 'philox integers', what: '1M in [0, 1000)', unit: '1M', units: 1, dtype: 'int32', rounds: 7, run: (k) => k.integers(new Philox(1), M, 0, 1000) },
+    { name: 'philox normals', what: '1M normals', unit: '1M', units: 1, dtype: 'float64', rounds: 7, run: (k) => k.normals(new Philox(1), M) },
+    { name: 'negatives', what: `${T / 1000}k triples × 10, Bernoulli, 1M entities`, unit: 'call', units: 1, dtype: 'int32', rounds: 7,
+      run: (k) => k.negatives(triples, new Philox(1), { numEntities: E, perTriple: 10, mode: 'bernoulli', headProbability: pHead }) },
+    { name: 'filtered ranks', what: `${rows} rows × ${cols / 1000}k, 10 known per row`, unit: 'call', units: 1, dtype: 'float64', rounds: 5, run: (k) => k.filteredRanks(scores, trueIds, known) },
+    { name: 'top-k', what: `${rows} rows × ${cols / 1000}k, k = 10`, unit: 'call', units: 1, dtype: 'float64', rounds: 5, run: (k) => k.topK(scores, cols, 10) },
+    { name: 'neighbours', what: '100k seeds, k = 10, avg degree 10', unit: 'call', units: 1, dtype: 'int32', rounds: 7, run: (k) => k.sampleNeighbors(graph, seeds, 10, new Philox(1)) },
+    { name: 'cholesky', what: '10k SPD matrices 16×16 + log-det', unit: 'call', units: 1, dtype: 'float64', rounds: 7, run: (k) => k.cholesky(spd, 16) },
+    { name: 'k-NN graph', what: '5k points, d = 32, k = 10, L2', unit: 'call', units: 1, dtype: 'float64', rounds: 3, run: (k) => k.knnGraph(points, { dim: 32, k: 10, metric: 'l2' }) },
+    { name: 'csr', what: '1M edges over 100k nodes, sorted + deduplicated', unit: 'call', units: 1, dtype: 'int32', rounds: 7, run: (k) => k.csr(src, dst, 100_000, { dedupe: true }) },
+  ];
+}
+
+/** onnxruntime-cpu, one thread: −Σ|q − E| by broadcasting [b,1,d] − [1,E,d] (materialises b×E×d per run). */
+async function ortScorer(): Promise<{ label: string; msPerQuery(): Promise<number> }> {
+  const ort = await getBackend('onnxruntime');
+  const b = new GraphBuilder('l1_broadcast');
+  const q = b.data('q', 'float64', [ORT_BATCH, D]), e = b.data('E', 'float64', [CANDIDATES, D]);
+  const exe: Executable = await ort.compile(b.build({ s: neg(sum(abs(sub(reshape(q, [ORT_BATCH, 1, D]), reshape(e, [1, CANDIDATES, D]))), -1)) }));
+  const r = new Philox(9);
+  const E = new Tensor('float64', [CANDIDATES, D], r.uniforms(CANDIDATES * D, -1, 1));
+  const Q = new Tensor('float64', [ORT_BATCH, D], r.uniforms(ORT_BATCH * D, -1, 1));
+  await exe.run({ q: Q, E });
+  return {
+    label: `onnxruntime-cpu, broadcast, 1 thread, float64`,
+    async msPerQuery() {
+      const t0 = performance.now();
+      for (let i = 0; i < ORT_QUERIES / ORT_BATCH; i++) await exe.run({ q: Q, E });
+      return (performance.now() - t0) / ORT_QUERIES;
+    },
+  };
+}
+
+export async function benchKernels(): Promise<void> {
+  const info = kernelsInfo();
+  const names = (['native', 'wasm', 'typescript'] as EngineName[]).filter((n) => info.engines[n].available);
+  for (const n of ['native', 'wasm'] as const) if (!info.engines[n].available) console.log(`${n}: skipped (${info.engines[n].reason})`);
+  console.log(`bench kernels: single-threaded; medians of interleaved rounds; ratios are speed-ups over TypeScript`);
+  const ratio = new Map<string, number>();
+  for (const c of cases()) {
+    const engines: Engine[] = names.map((n) => {
+      const k = kernels(n);
+      c.run(k); // warm-up: JIT, wasm memory growth
+      return {
+        name: n,
+        label: `${n} (${k.engine.detail}), ${c.dtype}`,
+        async time(reps) {
+          const t0 = performance.now();
+          for (let i = 0; i < reps; i++) c.run(k);
+          return (performance.now() - t0) / reps / c.units;
+        },
+      };
+    });
+    const ms = new Map([...(await interleave(engines, c.rounds, 1))].map(([k, v]) => [k, median(v)]));
+    console.log(`  ${c.name}: ${c.what}; median of ${c.rounds} rounds`);
+    for (const e of engines) {
+      const m = ms.get(e.name)!, speedup = ms.get('typescript')! / m;
+      ratio.set(`${c.name}/${e.name}`, speedup);
+      console.log(`    ${c.name.padEnd(16)} ${e.label.padEnd(48)} ${m.toFixed(3).padStart(9)} ms/${c.unit}  ${speedup.toFixed(2)}× typescript`);
+    }
+    if (c.name === 'score L1' && info.engines.native.available) await ortLine(ms.get('native')!, ratio);
+  }
+  const check = (what: string, key: string, min: number) => {
+    const v = ratio.get(key);
+    console.log(`  target ${what} ≥ ${min}×: ${v === undefined ? 'not measured' : `${v >= min ? 'met' : 'NOT met'} (${v.toFixed(2)}×)`}`);
+  };
+  check('score L1 native vs typescript', 'score L1/native', 5);
+  check('score L1 wasm vs typescript', 'score L1/wasm', 2);
+  check('score L1 native vs onnxruntime-cpu', 'score L1/ort', 2);
+  check('philox normals native vs typescript', 'philox normals/native', 3);
+}
+
+async function ortLine(nativeMs: number, ratio: Map<string, number>): Promise<void> {
+  try {
+    const ort = await ortScorer();
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) runs.push(await ort.msPerQuery());
+    const m = median(runs);
+    ratio.set('score L1/ort', m / nativeMs);
+    console.log(`    ${'score L1'.padEnd(16)} ${ort.label.padEnd(48)} ${m.toFixed(3).padStart(9)} ms/query  native is ${(m / nativeMs).toFixed(2)}× faster (${ORT_QUERIES} queries, batches of ${ORT_BATCH})`);
+  } catch (e) {
+    console.log(`    score L1 onnxruntime-cpu: skipped (${(e as Error).message.split('\n')[0]})`);
+  }
+}

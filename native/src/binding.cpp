@@ -1,0 +1,175 @@
+// Node-API binding: unwraps typed arrays and numbers, calls the freestanding kernels, nothing more.
+// Arguments are validated by @repkit/kernels; the checks here only keep a wrong call from corrupting memory.
+#include <napi.h>
+#include <string>
+#include "rk.h"
+#include "simd.h"
+
+namespace {
+
+struct Args {
+  const Napi::CallbackInfo& info;
+  bool ok = true;
+
+  template <typename T> T* array(size_t i, napi_typedarray_type type, const char* name, size_t minLength, bool nullable = false) {
+    if (!ok) return nullptr;
+    if (nullable && (info[i].IsNull() || info[i].IsUndefined())) return nullptr;
+    if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != type) return fail<T>(name, "has the wrong typed-array type");
+    Napi::TypedArray a = info[i].As<Napi::TypedArray>();
+    if (a.ElementLength() < minLength) return fail<T>(name, ("is shorter than " + std::to_string(minLength)).c_str());
+    return reinterpret_cast<T*>(static_cast<u8*>(a.ArrayBuffer().Data()) + a.ByteOffset());
+  }
+
+  double number(size_t i, const char* name) {
+    if (!ok) return 0;
+    if (!info[i].IsNumber()) { fail<void>(name, "must be a number"); return 0; }
+    return info[i].As<Napi::Number>().DoubleValue();
+  }
+
+  u32 count(size_t i, const char* name) { return (u32)number(i, name); }
+
+  template <typename T> T* fail(const char* name, const char* why) {
+    if (ok) Napi::TypeError::New(info.Env(), std::string("repkit native kernels: argument '") + name + "' " + why).ThrowAsJavaScriptException();
+    ok = false;
+    return nullptr;
+  }
+};
+
+const size_t STATE = 8;
+
+Napi::Value PhiloxU32(const Napi::CallbackInfo& info) {
+  Args a{info};
+  u32* s = a.array<u32>(0, napi_uint32_array, "state", STATE);
+  u32* o = a.array<u32>(1, napi_uint32_array, "out", 0);
+  if (a.ok) rk_philox_u32(s, o, (u32)info[1].As<Napi::TypedArray>().ElementLength());
+  return info.Env().Undefined();
+}
+
+Napi::Value PhiloxUniform(const Napi::CallbackInfo& info) {
+  Args a{info};
+  u32* s = a.array<u32>(0, napi_uint32_array, "state", STATE);
+  double* o = a.array<double>(1, napi_float64_array, "out", 0);
+  const double lo = a.number(2, "lo"), hi = a.number(3, "hi");
+  if (a.ok) rk_philox_uniform(s, o, (u32)info[1].As<Napi::TypedArray>().ElementLength(), lo, hi);
+  return info.Env().Undefined();
+}
+
+Napi::Value PhiloxInteger(const Napi::CallbackInfo& info) {
+  Args a{info};
+  u32* s = a.array<u32>(0, napi_uint32_array, "state", STATE);
+  i32* o = a.array<i32>(1, napi_int32_array, "out", 0);
+  const double lo = a.number(2, "lo"), span = a.number(3, "span");
+  if (a.ok) rk_philox_integer(s, o, (u32)info[1].As<Napi::TypedArray>().ElementLength(), lo, span);
+  return info.Env().Undefined();
+}
+
+Napi::Value PhiloxNormal(const Napi::CallbackInfo& info) {
+  Args a{info};
+  u32* s = a.array<u32>(0, napi_uint32_array, "state", STATE);
+  double* o = a.array<double>(1, napi_float64_array, "out", 0);
+  const double mean = a.number(2, "mean"), std = a.number(3, "std");
+  if (a.ok) rk_philox_normal(s, o, (u32)info[1].As<Napi::TypedArray>().ElementLength(), mean, std);
+  return info.Env().Undefined();
+}
+
+Napi::Value Score(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 B = a.count(1, "B"), E = a.count(3, "E"), d = a.count(4, "d"), metric = a.count(5, "metric");
+  const double* q = a.array<double>(0, napi_float64_array, "queries", (size_t)B * d);
+  const double* ent = a.array<double>(2, napi_float64_array, "candidates", (size_t)E * d);
+  double* out = a.array<double>(6, napi_float64_array, "out", (size_t)B * E);
+  if (a.ok) rk_score(q, B, ent, E, d, metric, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value Negatives(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 numEntities = a.count(2, "numEntities"), k = a.count(3, "k");
+  u32* s = a.array<u32>(0, napi_uint32_array, "state", STATE);
+  const i32* triples = a.array<i32>(1, napi_int32_array, "triples", 0);
+  const double* pHead = a.array<double>(4, napi_float64_array, "pHead", 0, true);
+  const u32 n = a.ok ? (u32)(info[1].As<Napi::TypedArray>().ElementLength() / 3) : 0;
+  i32* out = a.array<i32>(5, napi_int32_array, "out", (size_t)n * k * 3);
+  if (a.ok) rk_negatives(s, triples, n, numEntities, k, pHead, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value SampleNeighbors(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 k = a.count(5, "k");
+  u32* s = a.array<u32>(0, napi_uint32_array, "state", STATE);
+  const i32* offsets = a.array<i32>(1, napi_int32_array, "offsets", 1);
+  const i32* indices = a.array<i32>(2, napi_int32_array, "indices", 0);
+  const i32* seeds = a.array<i32>(3, napi_int32_array, "seeds", 0);
+  const u32 n = a.ok ? (u32)info[3].As<Napi::TypedArray>().ElementLength() : 0;
+  i32* out = a.array<i32>(4, napi_int32_array, "out", (size_t)n * k);
+  i32* counts = a.array<i32>(6, napi_int32_array, "counts", n);
+  if (a.ok) rk_sample_neighbors(s, offsets, indices, seeds, n, k, out, counts);
+  return info.Env().Undefined();
+}
+
+Napi::Value Cholesky(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 batch = a.count(1, "batch"), n = a.count(2, "n");
+  const double* A = a.array<double>(0, napi_float64_array, "matrices", (size_t)batch * n * n);
+  double* L = a.array<double>(3, napi_float64_array, "factor", (size_t)batch * n * n);
+  double* logdet = a.array<double>(4, napi_float64_array, "logdet", batch);
+  if (!a.ok) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), rk_cholesky(A, batch, n, L, logdet));
+}
+
+Napi::Value FilteredRanks(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 B = a.count(1, "B"), E = a.count(2, "E");
+  const double* scores = a.array<double>(0, napi_float64_array, "scores", (size_t)B * E);
+  const i32* trueIds = a.array<i32>(3, napi_int32_array, "trueIds", B);
+  const i32* offsets = a.array<i32>(4, napi_int32_array, "offsets", (size_t)B + 1);
+  const i32* ids = a.array<i32>(5, napi_int32_array, "ids", 0);
+  double* opt = a.array<double>(6, napi_float64_array, "optimistic", B);
+  double* pess = a.array<double>(7, napi_float64_array, "pessimistic", B);
+  double* real = a.array<double>(8, napi_float64_array, "realistic", B);
+  if (!a.ok) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), rk_filtered_ranks(scores, B, E, trueIds, offsets, ids, opt, pess, real));
+}
+
+Napi::Value TopK(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 B = a.count(1, "B"), n = a.count(2, "n"), k = a.count(3, "k");
+  const double* x = a.array<double>(0, napi_float64_array, "values", (size_t)B * n);
+  i32* idx = a.array<i32>(4, napi_int32_array, "indices", (size_t)B * k);
+  double* val = a.array<double>(5, napi_float64_array, "topValues", (size_t)B * k);
+  if (!a.ok) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), rk_topk(x, B, n, k, idx, val));
+}
+
+Napi::Value Csr(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 n = a.count(2, "numNodes"), dedupe = a.count(5, "dedupe");
+  const i32* src = a.array<i32>(0, napi_int32_array, "src", 0);
+  const u32 m = a.ok ? (u32)info[0].As<Napi::TypedArray>().ElementLength() : 0;
+  const i32* dst = a.array<i32>(1, napi_int32_array, "dst", m);
+  i32* offsets = a.array<i32>(3, napi_int32_array, "offsets", (size_t)n + 1);
+  i32* indices = a.array<i32>(4, napi_int32_array, "indices", m);
+  if (!a.ok) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), rk_csr(src, dst, m, n, offsets, indices, dedupe));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("simd", Napi::String::New(env, RK_SIMD));
+  exports.Set("philoxU32", Napi::Function::New(env, PhiloxU32));
+  exports.Set("philoxUniform", Napi::Function::New(env, PhiloxUniform));
+  exports.Set("philoxInteger", Napi::Function::New(env, PhiloxInteger));
+  exports.Set("philoxNormal", Napi::Function::New(env, PhiloxNormal));
+  exports.Set("score", Napi::Function::New(env, Score));
+  exports.Set("negatives", Napi::Function::New(env, Negatives));
+  exports.Set("sampleNeighbors", Napi::Function::New(env, SampleNeighbors));
+  exports.Set("cholesky", Napi::Function::New(env, Cholesky));
+  exports.Set("filteredRanks", Napi::Function::New(env, FilteredRanks));
+  exports.Set("topk", Napi::Function::New(env, TopK));
+  exports.Set("csr", Napi::Function::New(env, Csr));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(repkit_kernels, Init)

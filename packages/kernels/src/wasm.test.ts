@@ -1,0 +1,54 @@
+// The committed wasm module is the build of native/src: its checksum file matches, it imports nothing,
+// and rebuilding it with the pinned clang gives the same bytes (skipped, with the reason, without clang 14).
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WASM_MODULE } from './index.ts';
+
+const wasmDir = fileURLToPath(new URL('../../../wasm/', import.meta.url));
+const bytes = readFileSync(WASM_MODULE);
+const pinned = /export const CLANG = '([^']+)'/.exec(readFileSync(join(wasmDir, 'build.mjs'), 'utf8'))![1]!;
+
+function clang(): string | null {
+  try {
+    return execFileSync(process.env.CLANG ?? 'clang', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]!;
+  } catch {
+    return null;
+  }
+}
+const version = clang();
+const skip = !version ? 'no clang on PATH (apt-get install clang-14 lld-14)' : version.includes(pinned) ? '' : `${version} is not ${pinned}, which built the module`;
+
+describe('wasm/kernels.wasm', () => {
+  it('matches wasm/kernels.wasm.sha256', () => {
+    const [sum, file] = readFileSync(join(wasmDir, 'kernels.wasm.sha256'), 'utf8').trim().split(/\s+/);
+    expect(file).toBe('kernels.wasm');
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(sum);
+  });
+
+  it('imports nothing and exports its memory and every kernel', () => {
+    const m = new WebAssembly.Module(bytes);
+    expect(WebAssembly.Module.imports(m)).toEqual([]);
+    const names = WebAssembly.Module.exports(m).map((e) => e.name).sort();
+    expect(names).toEqual(['__heap_base', 'memory', 'rk_cholesky', 'rk_csr', 'rk_filtered_ranks', 'rk_negatives', 'rk_philox_integer',
+      'rk_philox_normal', 'rk_philox_u32', 'rk_philox_uniform', 'rk_sample_neighbors', 'rk_score', 'rk_topk']);
+  });
+
+  if (skip) it.skip(`rebuild from native/src skipped: ${skip}`, () => {});
+  else {
+    it(`rebuilds from native/src to the same bytes (${pinned})`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'repkit-wasm-test-'));
+      try {
+        execFileSync(process.execPath, [join(wasmDir, 'build.mjs'), '--out', join(dir, 'k.wasm')], { stdio: 'pipe' });
+        const again = readFileSync(join(dir, 'k.wasm'));
+        expect(again.equals(bytes), 'wasm/kernels.wasm is stale: run `node wasm/build.mjs` and commit both files').toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
