@@ -1,10 +1,12 @@
-// Filtered link-prediction evaluation on both sides: batched 1-vs-all scores from a backend graph,
-// filtering and ranking on the host.
+// Filtered link-prediction evaluation on both sides: 1-vs-all scores from a backend graph (or, for
+// distance models, queries from the backend and distances from the fused host kernel), then filtered
+// ranks in the host kernel.
 import { Tensor, getBackend, type Executable } from '@repkit/core';
 import type { Triples } from '@repkit/data';
-import { scorerGraph } from './graphs.ts';
+import { kernels } from '@repkit/kernels';
+import { queryGraph, scorerGraph } from './graphs.ts';
 import type { KgeModel } from './model.ts';
-import { KnownAnswers, metricsOf, rankOf, type RankMetrics } from './ranking.ts';
+import { KnownAnswers, metricsOf, type RankMetrics } from './ranking.ts';
 
 export interface KgeMetrics {
   realistic: RankMetrics;
@@ -12,25 +14,39 @@ export interface KgeMetrics {
   pessimistic: RankMetrics;
 }
 
-/** 1-vs-all scoring of a trained model on a backend (weights baked into the graphs). */
-export class KgeScorer {
-  private constructor(private readonly tails: Executable, private readonly heads: Executable) {}
+type Side = 'tail' | 'head';
 
-  static async create(model: KgeModel, params: Readonly<Record<string, Tensor>>, backend = 'onnxruntime'): Promise<KgeScorer> {
+/** 1-vs-all scoring of a trained model (weights baked into the graphs). */
+export class KgeScorer {
+  private constructor(
+    private readonly model: KgeModel,
+    private readonly exes: Record<Side, Executable>,
+    /** Candidates for the fused kernel (distance models), float64 row-major. */
+    private readonly candidates: Float64Array | undefined,
+  ) {}
+
+  /** `fused` (default true): distance models score candidates in the host kernel. */
+  static async create(model: KgeModel, params: Readonly<Record<string, Tensor>>, backend = 'onnxruntime', fused = true): Promise<KgeScorer> {
     const be = await getBackend(backend);
-    return new KgeScorer(await be.compile(scorerGraph(model, params, 'tail', 'q')), await be.compile(scorerGraph(model, params, 'head', 'q')));
+    const useKernel = fused && model.distance !== undefined;
+    const graph = (side: Side) => (useKernel ? queryGraph(model, params, side) : scorerGraph(model, params, side, 'q'));
+    const exes = { tail: await be.compile(graph('tail')), head: await be.compile(graph('head')) };
+    return new KgeScorer(model, exes, useKernel ? Float64Array.from(params[model.distance!.table]!.data) : undefined);
   }
 
-  /** Scores [q, entities] of every tail of (anchor, r), or every head of (r, anchor). */
-  async score(side: 'tail' | 'head', anchors: Int32Array, relations: Int32Array): Promise<Tensor> {
+  /** Scores [q·E] (row-major, float64) of every tail of (anchor, r), or every head of (r, anchor). */
+  async score(side: Side, anchors: Int32Array, relations: Int32Array): Promise<Float64Array> {
     const q = anchors.length;
     const feeds = { [side === 'tail' ? 'h' : 't']: new Tensor('int32', [q], anchors), r: new Tensor('int32', [q], relations) };
-    return (await (side === 'tail' ? this.tails : this.heads).run(feeds)).scores!;
+    const out = await this.exes[side].run(feeds);
+    if (!this.candidates) return Float64Array.from(out.scores!.data);
+    const dim = out.query!.size / q;
+    return kernels().score(Float64Array.from(out.query!.data), this.candidates, { dim, metric: this.model.distance!.metric });
   }
 
   dispose(): void {
-    this.tails.dispose();
-    this.heads.dispose();
+    this.exes.tail.dispose();
+    this.exes.head.dispose();
   }
 }
 
@@ -38,6 +54,8 @@ export interface EvaluateOptions {
   backend?: string;
   /** Queries per scoring run (default 256). */
   batch?: number;
+  /** Fused host-kernel distances for distance models (default true). */
+  fused?: boolean;
 }
 
 export async function evaluateKge(
@@ -45,7 +63,7 @@ export async function evaluateKge(
   opts: EvaluateOptions = {},
 ): Promise<KgeMetrics> {
   if (test.count === 0) throw new Error('evaluate: the triples to rank are empty');
-  const scorer = await KgeScorer.create(model, params, opts.backend);
+  const scorer = await KgeScorer.create(model, params, opts.backend, opts.fused);
   const known = new KnownAnswers(relations, filter);
   const batch = opts.batch ?? 256;
   const opt = new Float64Array(2 * test.count), pes = new Float64Array(2 * test.count);
@@ -60,14 +78,9 @@ export async function evaluateKge(
           rels[i] = test.ids[j + 1]!;
           truth[i] = test.ids[side === 'tail' ? j + 2 : j]!;
         }
-        const scores = await scorer.score(side, anchors, rels);
-        const E = scores.shape[1]!;
-        for (let i = 0; i < q; i++) {
-          const row = scores.data.subarray(i * E, (i + 1) * E);
-          const [o, p] = rankOf(row, truth[i]!, known.answers(side, anchors[i]!, rels[i]!));
-          opt[k * test.count + s0 + i] = o;
-          pes[k * test.count + s0 + i] = p;
-        }
+        const ranks = kernels().filteredRanks(await scorer.score(side, anchors, rels), truth, known.csr(side, anchors, rels));
+        opt.set(ranks.optimistic, k * test.count + s0);
+        pes.set(ranks.pessimistic, k * test.count + s0);
       }
     }
   } finally {

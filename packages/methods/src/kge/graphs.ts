@@ -75,3 +75,13 @@ export function exportGraph(model: KgeModel, params: Readonly<Record<string, Ten
     score: model.score(ent(h), rowsOf(tables, model, 'relation', r), ent(t), b),
   });
 }
+
+/** The distance query rows [q, …row] of one side (models with `distance`). */
+export function queryGraph(model: KgeModel, params: Readonly<Record<string, Tensor>>, side: 'tail' | 'head'): Graph {
+  if (!model.distance) throw new Error(`${model.name} has no distance form; use scorerGraph`);
+  const b = new GraphBuilder(`${model.name}.query_${side}s`);
+  const tables = constants(b, model, params);
+  const anchor = b.data(side === 'tail' ? 'h' : 't', 'int32', ['q']);
+  const r = b.data('r', 'int32', ['q']);
+  return b.build({ query: model.distance.query(side, rowsOf(tables, model, 'entity', anchor), rowsOf(tables, model, 'relation', r)) });
+}

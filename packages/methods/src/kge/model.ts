@@ -21,4 +21,15 @@ export interface KgeModel {
   score(h: Rows, r: Rows, t: Rows, b: GraphBuilder): Value;
   /** Projections after each step, by table name. */
   readonly constraints: Readonly<Record<string, Constraint>>;
+  /**
+   * Set when f = −dist(query, candidate): 1-vs-all evaluation then runs the query on the backend and
+   * the distances in the fused host kernel, never materialising [q, E, d].
+   */
+  readonly distance?: {
+    metric: 'l1' | 'l2' | 'l2-squared';
+    /** The entity table candidates come from. */
+    table: string;
+    /** Tails: q(h, r) with f = −dist(q, t); heads: q(t, r) with f = −dist(q, h). */
+    query(side: 'tail' | 'head', anchor: Rows, r: Rows): Value;
+  };
 }

@@ -1,6 +1,7 @@
 // Filtered rank-based evaluation (Bordes et al. 2013; realistic ranks as PyKEEN): every other known
 // true triple is removed from the candidates; ties give optimistic, pessimistic and realistic ranks.
 import type { Triples } from '@repkit/data';
+import type { Csr } from '@repkit/kernels';
 
 export interface RankMetrics {
   mrr: number;
@@ -10,52 +11,47 @@ export interface RankMetrics {
   mr: number;
 }
 
-export interface Ranks {
-  optimistic: Float64Array;
-  pessimistic: Float64Array;
-  realistic: Float64Array;
-}
-
-/** Known answers: for each (anchor, relation) key, the set of true ids on the other side. */
+/** Known answers: for each (anchor, relation) key, the sorted true ids on the other side. */
 export class KnownAnswers {
-  private readonly tails = new Map<number, Set<number>>();
-  private readonly heads = new Map<number, Set<number>>();
+  private readonly tails = new Map<number, Int32Array>();
+  private readonly heads = new Map<number, Int32Array>();
 
   constructor(readonly relations: number, sets: readonly Triples[]) {
+    const tails = new Map<number, Set<number>>(), heads = new Map<number, Set<number>>();
     for (const s of sets) {
       for (let i = 0; i < s.count; i++) {
         const h = s.ids[3 * i]!, r = s.ids[3 * i + 1]!, t = s.ids[3 * i + 2]!;
-        add(this.tails, h * relations + r, t);
-        add(this.heads, t * relations + r, h);
+        add(tails, h * relations + r, t);
+        add(heads, t * relations + r, h);
       }
     }
+    const sorted = (v: Set<number>): Int32Array => Int32Array.from(v).sort();
+    for (const [k, v] of tails) this.tails.set(k, sorted(v));
+    for (const [k, v] of heads) this.heads.set(k, sorted(v));
   }
 
-  /** True tails of (h, r) or true heads of (r, t). */
-  answers(side: 'tail' | 'head', anchor: number, r: number): ReadonlySet<number> {
+  /** True tails of (h, r) or true heads of (r, t), sorted ascending. */
+  answers(side: 'tail' | 'head', anchor: number, r: number): Int32Array {
     return (side === 'tail' ? this.tails : this.heads).get(anchor * this.relations + r) ?? EMPTY;
+  }
+
+  /** The answers of each query as a CSR (the kernels' filter format). */
+  csr(side: 'tail' | 'head', anchors: Int32Array, relations: Int32Array): Csr {
+    const offsets = new Int32Array(anchors.length + 1);
+    const rows = Array.from(anchors, (a, i) => this.answers(side, a, relations[i]!));
+    rows.forEach((r, i) => (offsets[i + 1] = offsets[i]! + r.length));
+    const indices = new Int32Array(offsets[anchors.length]!);
+    rows.forEach((r, i) => indices.set(r, offsets[i]!));
+    return { offsets, indices };
   }
 }
 
-const EMPTY: ReadonlySet<number> = new Set();
+const EMPTY = new Int32Array(0);
 
 function add(m: Map<number, Set<number>>, k: number, v: number): void {
   let s = m.get(k);
   if (!s) m.set(k, (s = new Set()));
   s.add(v);
-}
-
-/** Ranks of `truth` within one score row, skipping filtered candidates (other known answers). */
-export function rankOf(scores: ArrayLike<number>, truth: number, filtered: ReadonlySet<number>): [number, number] {
-  const s = scores[truth]!;
-  let greater = 0, equal = 0;
-  for (let c = 0; c < scores.length; c++) {
-    if (c === truth || filtered.has(c)) continue;
-    const v = scores[c]!;
-    if (v > s) greater++;
-    else if (v === s) equal++;
-  }
-  return [1 + greater, 1 + greater + equal];
 }
 
 export function metricsOf(ranks: Float64Array): RankMetrics {

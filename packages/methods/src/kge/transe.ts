@@ -43,5 +43,6 @@ export function TransE(opts: TransEOptions = {}): KgeModel {
     }),
     score: (h, r, t) => neg(norm(sub(add(h.E!, r.R!), t.E!), p)),
     constraints: { E: unitNorm() },
+    distance: { metric: p === 1 ? 'l1' : 'l2', table: 'E', query: (side, a, r) => (side === 'tail' ? add(a.E!, r.R!) : sub(a.E!, r.R!)) },
   };
 }
