@@ -2,8 +2,10 @@
 import { benchMlp } from './mlp.ts';
 import { benchTables } from './tables.ts';
 import { benchKernels } from './kernels.ts';
+import { benchKgeSpeed } from './kge-speed.ts';
+import { benchKgeTranse } from './kge-transe.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {
