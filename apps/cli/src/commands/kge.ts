@@ -12,7 +12,7 @@ import { progressBar } from '../progress.ts';
 interface TrainFlags {
   dataset: string; model: string; backend: string; epochs: string; dim: string; lr?: string; batch: string;
   negatives: string; margin: string; sampler: string; optimizer: string; semantics: string; loss: string;
-  seed: string; out?: string; json?: boolean;
+  seed: string; out?: string; json?: boolean; earlyStopping?: string; patience: string; checkpoint?: string; resume?: boolean;
 }
 
 const metricLine = (m: kge.RankMetrics): string =>
@@ -31,9 +31,15 @@ async function train(o: TrainFlags): Promise<void> {
     sampler: o.sampler as kge.SamplerKind, optimizer: o.optimizer as 'adam', semantics: o.semantics as 'dense',
     loss: o.loss as kge.LossKind, seed: parseIntArg('--seed', o.seed, 0),
   };
+  if (o.resume && !o.checkpoint) throw new Error('--resume needs --checkpoint DIR');
   const bar = progressBar(`${o.model} on ${data.name}`, epochs);
-  const trained = await kge.trainKge(model, data, { ...settings, backend: backend!.name, onEpoch: (e, l) => bar.update(e, { loss: l.toFixed(4) }) });
+  const trained = await kge.trainKge(model, data, {
+    ...settings, backend: backend!.name, onEpoch: (e, l) => bar.update(e, { loss: l.toFixed(4) }),
+    ...(o.earlyStopping ? { earlyStopping: { every: parseIntArg('--early-stopping', o.earlyStopping, 1), patience: parseIntArg('--patience', o.patience, 1) } } : {}),
+    ...(o.checkpoint ? { checkpoint: { dir: o.checkpoint }, resume: Boolean(o.resume) } : {}),
+  });
   bar.stop();
+  if (trained.bestEpoch !== undefined) console.log(`early stopping: kept epoch ${trained.bestEpoch} of ${trained.epochs} (validation MRR ${trained.validation!.map((v) => v.mrr.toFixed(3)).join(', ')})`);
   const metrics = await kge.evaluateKge(model, trained.params, data.test, [data.train, data.valid, data.test], data.relations.size, { backend: backend!.name });
   console.log(`${o.model} on ${data.name} (${backend!.describe()}): ${trained.seconds.toFixed(1)} s training`);
   console.log(`test, filtered, realistic: ${metricLine(metrics.realistic)}`);
@@ -117,6 +123,10 @@ export function kgeCommand(program: Command): void {
     .option('--semantics <kind>', 'table updates: dense (torch Adam) or lazy (SparseAdam)', 'dense')
     .option('--loss <kind>', 'margin or softplus', 'margin')
     .option('--seed <n>', 'seed of initial weights, batches and negatives', '0')
+    .option('--early-stopping <every>', 'evaluate validation MRR every N epochs and stop when it stops improving')
+    .option('--patience <n>', 'evaluations without a 1 % relative gain before stopping', '2')
+    .option('--checkpoint <dir>', 'write a checkpoint here every 10 epochs and at the end')
+    .option('--resume', 'continue from the checkpoint in --checkpoint')
     .option('--out <dir>', 'save the trained model here')
     .option('--json', 'print one JSON object on the last line')
     .action(train);

@@ -75,6 +75,13 @@ function decayGraph(t: EmbeddingTable, opt: Optimizer, constraint: Constraint | 
   return b.build(out);
 }
 
+export interface TrainerSnapshot {
+  t: number;
+  tables: Record<string, Float32Array>;
+  params: Record<string, Tensor>;
+  state: Record<string, Tensor>;
+}
+
 export class SparseTrainer {
   t = 0;
   private constructor(
@@ -116,6 +123,31 @@ export class SparseTrainer {
       if (spec.semantics === 'dense') spec.decay = await backend.compile(decayGraph(spec.table, opts.optimizer, opts.constraints?.[spec.table.name]));
     }
     return new SparseTrainer(step, await backend.compile(step.graph), specs, params, state, opts.chunk ?? 65536);
+  }
+
+  /** A copy of everything the trainer holds: step count, tables (with optimizer state), dense parameters and state. */
+  snapshot(): TrainerSnapshot {
+    const tables: Record<string, Float32Array> = {};
+    for (const [name, s] of this.specs) tables[name] = s.table.data.slice();
+    return { t: this.t, tables, params: { ...this.params }, state: { ...this.state } };
+  }
+
+  /** Continue from a snapshot of a trainer built from the same graph and options. */
+  restore(snap: TrainerSnapshot): void {
+    for (const [name, s] of this.specs) {
+      const data = snap.tables[name];
+      if (!data || data.length !== s.table.data.length) throw new Error(`SparseTrainer.restore: table '${name}' is missing or has ${data?.length} floats, expected ${s.table.data.length}`);
+      s.table.data.set(data);
+    }
+    for (const [group, want] of [['params', this.params], ['state', this.state]] as const) {
+      const got = snap[group];
+      for (const name of Object.keys(want)) {
+        const t = got[name];
+        if (!t || t.size !== want[name]!.size) throw new Error(`SparseTrainer.restore: ${group} '${name}' is missing or has the wrong size`);
+        want[name] = t;
+      }
+    }
+    this.t = snap.t;
   }
 
   table(name: string): EmbeddingTable {

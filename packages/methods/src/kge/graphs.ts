@@ -17,11 +17,16 @@ function rowsOf(tables: Record<string, Value>, model: KgeModel, side: 'entity' |
  * Margin ranking relu(γ + f(neg) − f(pos)) (or its soft variant softplus), averaged over the rows whose
  * mask is 1 (a short last batch is padded with masked rows). Index inputs: h, r, t, hn, tn of size n.
  */
-export function lossGraph(model: KgeModel, sizes: KgeSizes, n: number, margin: number, kind: LossKind): Graph {
+export function lossGraph(
+  model: KgeModel, sizes: KgeSizes, n: number, margin: number, kind: LossKind, fixed: Readonly<Record<string, Tensor>> = {},
+): Graph {
   const b = new GraphBuilder(`${model.name}.loss`);
   const tables: Record<string, Value> = {};
   for (const [name, spec] of Object.entries(model.tables)) {
-    tables[name] = b.param(name, 'float32', [spec.side === 'entity' ? sizes.entities : sizes.relations, ...spec.row]);
+    const shape = [spec.side === 'entity' ? sizes.entities : sizes.relations, ...spec.row];
+    if (!spec.fixed) tables[name] = b.param(name, 'float32', shape);
+    else if (fixed[name]) tables[name] = b.constant(name, fixed[name]!); // not trained: baked in as the scorers bake every table
+    else throw new Error(`lossGraph: fixed table '${name}' of ${model.name} needs its value in \`fixed\` (from model.init)`);
   }
   const id = (name: string): Value => b.data(name, 'int32', [n]);
   const [h, r, t, hn, tn] = ['h', 'r', 't', 'hn', 'tn'].map(id) as [Value, Value, Value, Value, Value];

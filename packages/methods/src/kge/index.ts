@@ -1,6 +1,18 @@
 // Knowledge-graph embeddings: models, sLCWA training, filtered rank-based evaluation.
 export * from './model.ts';
 export * from './transe.ts';
+export * from './transh.ts';
+export * from './transr.ts';
+export * from './transd.ts';
+export * from './transparse.ts';
+export * from './transm.ts';
+export * from './manifolde.ts';
+export * from './transf.ts';
+export * from './transa.ts';
+export * from './kg2e.ts';
+export * from './transg.ts';
+export * from './um.ts';
+export * from './se.ts';
 export * from './sampler.ts';
 export * from './ranking.ts';
 export * from './graphs.ts';
@@ -8,3 +20,4 @@ export * from './train.ts';
 export * from './evaluate.ts';
 export * from './models.ts';
 export * from './persist.ts';
+export * from './checkpoint.ts';

@@ -1,6 +1,7 @@
 // What every KGE model provides: its parameters (entity and relation tables), their initial values,
 // one score function f(h, r, t) traced over broadcastable rows, and post-step constraints.
 import type { Constraint, GraphBuilder, Philox, Tensor, Value } from '@repkit/core';
+import type { Triples } from '@repkit/data';
 
 export interface KgeSizes {
   entities: number;
@@ -10,12 +11,22 @@ export interface KgeSizes {
 /** Rows gathered for a batch: each representation of the head, relation and tail. */
 export type Rows = Record<string, Value>;
 
+export interface KgeTable {
+  side: 'entity' | 'relation';
+  row: readonly number[];
+  /** A constant of the graphs, not trained (e.g. TransM's θ_r, TranSparse's masks); its value comes from init. */
+  fixed?: boolean;
+}
+
 export interface KgeModel {
   readonly name: string;
   /** One line: the paper. */
   readonly cite: string;
   /** Tables by name, with the side they index ('entity' or 'relation') and their row shape. */
-  readonly tables: Readonly<Record<string, { side: 'entity' | 'relation'; row: readonly number[] }>>;
+  readonly tables: Readonly<Record<string, KgeTable>>;
+  /** Statistics of the training triples a model needs before init (TransM, TranSparse); trainKge calls it. */
+  prepare?(train: Triples, sizes: KgeSizes): void;
+  /** Initial values of every table, fixed ones included. */
   init(rng: Philox, sizes: KgeSizes): Record<string, Tensor>;
   /** f(h, r, t), higher = more plausible; inputs broadcast over leading dims, e.g. [B, 1, d] × [1, E, d]. */
   score(h: Rows, r: Rows, t: Rows, b: GraphBuilder): Value;

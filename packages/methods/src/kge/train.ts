@@ -1,7 +1,10 @@
 // sLCWA training (stochastic local closed world): each positive with k corrupted negatives, a margin
-// ranking loss, the optimizer over row-sparse tables, constraints after every step.
+// ranking loss, the optimizer over row-sparse tables, constraints after every step; optional early
+// stopping on validation MRR and checkpoints that resume exactly.
 import { Philox, SparseTrainer, Tensor, adagrad, adam, getBackend, sgd, type Optimizer, type TableSemantics } from '@repkit/core';
 import type { TriplesDataset } from '@repkit/data';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { evaluateKge } from './evaluate.ts';
 import { lossGraph, type LossKind } from './graphs.ts';
 import type { KgeModel } from './model.ts';
 import { negativeSampler, type SamplerKind } from './sampler.ts';
@@ -28,16 +31,25 @@ export interface KgeTrainOptions {
   seed?: number;
   /** A registered backend (default 'onnxruntime'). */
   backend?: string;
+  /** Evaluate filtered MRR on the validation split every `every` epochs; stop after `patience` evaluations without a relative gain of `delta`, keeping the best parameters. */
+  earlyStopping?: { every?: number; patience?: number; delta?: number };
+  /** Write a checkpoint to `dir` every `every` epochs (default 10) and at the end. */
+  checkpoint?: { dir: string; every?: number };
+  /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
+  resume?: boolean;
   /** Called after every epoch with the mean batch loss. */
   onEpoch?: (epoch: number, loss: number) => void | Promise<void>;
-  /** Stop early when this returns true (checked after onEpoch). */
-  shouldStop?: (epoch: number) => boolean | Promise<boolean>;
 }
 
 export interface KgeTrained {
   params: Record<string, Tensor>;
   losses: number[];
   seconds: number;
+  /** Epochs run (fewer than asked when early stopping fired). */
+  epochs: number;
+  /** Validation MRR at each early-stopping evaluation, and the epoch whose parameters were kept. */
+  validation?: { epoch: number; mrr: number }[];
+  bestEpoch?: number;
 }
 
 function optimizerOf(name: string, lr: number | undefined): Optimizer {
@@ -51,7 +63,7 @@ function positive(name: string, v: number, integer = true): void {
   if (!(v > 0) || (integer && !Number.isInteger(v))) throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
 }
 
-export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeTrainOptions = {}, start?: Record<string, Tensor>): Promise<KgeTrained> {
+export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeTrainOptions = {}): Promise<KgeTrained> {
   const { epochs = 500, batchSize = 256, negatives = 1, margin = 1, loss = 'margin', sampler = 'bern' } = opts;
   positive('epochs', epochs);
   positive('batchSize', batchSize);
@@ -63,18 +75,37 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   const n = batchSize * negatives;
   const backend = await getBackend(opts.backend ?? 'onnxruntime');
   const semantics = opts.semantics ?? 'dense';
+  const optimizer = opts.optimizer ?? 'adam';
   const tables = Object.fromEntries(Object.keys(model.tables).map((t) => [t, semantics]));
-  const trainer = await SparseTrainer.create(lossGraph(model, sizes, n, margin, loss), backend, start ?? model.init(rng.fork(1), sizes), {
-    optimizer: optimizerOf(opts.optimizer ?? 'adam', opts.lr), tables, constraints: model.constraints,
+  const trainer = await SparseTrainer.create(lossGraph(model, sizes, n, margin, loss), backend, model.init(rng.fork(1), sizes), {
+    optimizer: optimizerOf(optimizer, opts.lr), tables, constraints: model.constraints,
   });
   const neg = negativeSampler(sampler, data.train, sizes.entities, sizes.relations);
   const order = rng.fork(2), draws = rng.fork(3);
+  const fingerprint = JSON.stringify({ model: model.name, tables: model.tables, ...sizes, train: data.train.count, batchSize, negatives, margin, loss, sampler, optimizer, lr: opts.lr, semantics, seed: opts.seed ?? 0 });
+  const losses: number[] = [];
+  let first = 1;
+  if (opts.resume && opts.checkpoint) {
+    const c = loadCheckpoint(opts.checkpoint.dir, fingerprint);
+    if (c) {
+      trainer.restore(c.snapshot);
+      order.setState(c.rng.order!);
+      draws.setState(c.rng.draws!);
+      losses.push(...c.losses);
+      first = c.epoch + 1;
+    }
+  }
+  const save = (epoch: number) => opts.checkpoint && saveCheckpoint(opts.checkpoint.dir, {
+    fingerprint, epoch, losses, rng: { order: [...order.getState()], draws: [...draws.getState()] }, snapshot: trainer.snapshot(),
+  });
   const pos = new Int32Array(3 * n), corrupt = new Int32Array(3 * n), mask = new Float32Array(n);
   const cols = (src: Int32Array, c: number): Tensor => new Tensor('int32', [n], Int32Array.from({ length: n }, (_, i) => src[3 * i + c]!));
-  const losses: number[] = [];
+  const params = () => Object.fromEntries(Object.keys(model.tables).map((t) => [t, trainer.table(t).tensor()]));
+  const stop = opts.earlyStopping, validation: { epoch: number; mrr: number }[] = [];
+  let best: { epoch: number; mrr: number; params: Record<string, Tensor> } | undefined, stale = 0, epoch = first - 1;
   const t0 = performance.now();
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (epoch = first; epoch <= epochs; epoch++) {
       const perm = order.permutation(data.train.count);
       let sum = 0, steps = 0;
       for (let s0 = 0; s0 < perm.length; s0 += batchSize) {
@@ -95,10 +126,20 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
       }
       losses.push(sum / steps);
       await opts.onEpoch?.(epoch, sum / steps);
-      if (await opts.shouldStop?.(epoch)) break;
+      if (opts.checkpoint && epoch % (opts.checkpoint.every ?? 10) === 0) save(epoch);
+      if (stop && epoch % (stop.every ?? 10) === 0) {
+        const now = params();
+        const mrr = (await evaluateKge(model, now, data.valid, [data.train, data.valid], sizes.relations, { backend: backend.name })).realistic.mrr;
+        validation.push({ epoch, mrr });
+        if (!best || mrr > best.mrr * (1 + (stop.delta ?? 0.01))) [best, stale] = [{ epoch, mrr, params: now }, 0];
+        else if (++stale >= (stop.patience ?? 2)) break;
+      }
     }
-    const params = Object.fromEntries(Object.keys(model.tables).map((t) => [t, trainer.table(t).tensor()]));
-    return { params, losses, seconds: (performance.now() - t0) / 1000 };
+    if (opts.checkpoint) save(Math.min(epoch, epochs));
+    return {
+      params: best && stop ? best.params : params(), losses, seconds: (performance.now() - t0) / 1000, epochs: Math.min(epoch, epochs),
+      ...(stop ? { validation, bestEpoch: best?.epoch } : {}),
+    };
   } finally {
     trainer.dispose();
   }
