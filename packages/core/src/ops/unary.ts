@@ -32,7 +32,9 @@ export const absOp = elementwise('abs', 'Abs', '|x|', Math.abs, ({ inputs: [x] }
 // sign is piecewise constant: its derivative is zero almost everywhere, so no cotangent flows.
 export const signOp = elementwise('sign', 'Sign', 'sign(x) ∈ {−1, 0, 1}', Math.sign, () => [null], false);
 export const reluOp = elementwise('relu', 'Relu', 'max(x, 0); NaN stays NaN', (x) => (x <= 0 ? 0 : x),
-  ({ inputs: [x] }, [g]) => [where(greater(x!, 0), g!, 0)]);
+  // g · [x > 0] as a float mask: measured faster on onnxruntime and wasm than where(x > 0, g, 0), whose
+  // scalar branch takes their slow broadcasting paths (bench/src: 293 vs 307 µs and 812 vs 1257 µs, 256×256).
+  ({ inputs: [x] }, [g]) => [mul(g!, cast(greater(x!, 0), x!.dtype))]);
 
 // ONNX: onnxruntime's CPU Sigmoid (MLAS) is accurate to ~6e-8 absolute, not relative: below x ≈ −4 its error
 // passes 1e-5 of the value (σ(−15) comes back 17% high); log σ(x) is better written −softplus(−x).
