@@ -4,8 +4,9 @@ import { benchTables } from './tables.ts';
 import { benchKernels } from './kernels.ts';
 import { benchKgeSpeed } from './kge-speed.ts';
 import { benchKgeTranse } from './kge-transe.ts';
+import { benchServe } from './serve.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {

@@ -1,5 +1,6 @@
 // `repkit kge train | evaluate | export | score`: knowledge-graph embeddings end to end, labels in and out.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Tensor, getBackend } from '@repkit/core';
 import { readTriples } from '@repkit/data';
@@ -64,7 +65,7 @@ async function evaluate(o: { model: string; backend: string; split: string; json
   if (o.json) console.log(JSON.stringify({ ...m.realistic, split: o.split, model: saved.model, dataset: data.name, backend: backend!.name }));
 }
 
-async function exportModel(o: { model: string; out: string }): Promise<void> {
+async function exportModel(o: { model: string; out: string; triton?: string }): Promise<void> {
   const saved = kge.loadKge(o.model);
   const bytes = exportOnnx(kge.exportGraph(saved.instance, saved.params), {
     docString: `${saved.model} (${saved.instance.cite}) trained on ${saved.dataset}`,
@@ -75,6 +76,11 @@ async function exportModel(o: { model: string; out: string }): Promise<void> {
   });
   await writeOnnx(o.out, bytes);
   console.log(`wrote ${o.out}: inputs h, r, t [q] (int32 ids); outputs tails [q, ${saved.entities.length}], heads [q, ${saved.entities.length}], score [q]`);
+  if (o.triton) {
+    const { writeTritonRepo } = await import('@repkit/server/triton');
+    const { modelDir } = await writeTritonRepo(o.triton, basename(o.out).replace(/\.onnx$/, ''), bytes);
+    console.log(`wrote ${modelDir}/config.pbtxt and ${modelDir}/1/model.onnx (Triton model repository ${o.triton})`);
+  }
 }
 
 /** Top-k labelled predictions from an exported file: tails of (head, relation) or heads of (relation, tail). */
@@ -139,6 +145,7 @@ export function kgeCommand(program: Command): void {
   k.command('export').description('export a saved model\'s scorer to ONNX (labels in its metadata)')
     .requiredOption('--model <dir>', 'a folder written by kge train --out')
     .requiredOption('--out <file>', 'the .onnx file to write')
+    .option('--triton <dir>', 'also write a Triton model repository entry DIR/<name of --out>/{config.pbtxt,1/model.onnx}')
     .action(exportModel);
   k.command('score').description('top-k predictions of an exported model, labels in and out')
     .requiredOption('--model <file>', 'an .onnx file written by kge export')
