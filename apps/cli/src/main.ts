@@ -4,6 +4,7 @@ import { conformanceCommand } from './commands/conformance.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { mlpCommand } from './commands/mlp.ts';
 import { kgeCommand } from './commands/kge.ts';
+import { serveCommand } from '@repkit/server/command';
 import { parseDevice, settings } from './backends.ts';
 
 const program = new Command('repkit')
@@ -20,6 +21,7 @@ conformanceCommand(program);
 mlpCommand(program);
 doctorCommand(program);
 kgeCommand(program);
+serveCommand(program);
 (await import('./commands/run.ts')).runCommand(program);
 (await import('./commands/compare.ts')).compareCommand(program);
 
