@@ -5,8 +5,9 @@ import { benchKernels } from './kernels.ts';
 import { benchKgeSpeed } from './kge-speed.ts';
 import { benchKgeTranse } from './kge-transe.ts';
 import { benchServe } from './serve.ts';
+import { benchClassical } from './classical.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {

@@ -15,20 +15,23 @@ export function pythonMissing(module: string): string | null {
 export class PythonPeer {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly lines: Interface;
-  private readonly pending: ((line: string) => void)[] = [];
+  private readonly pending: { resolve(line: string): void; reject(e: Error): void }[] = [];
 
   constructor(script: string, args: string[], env: Record<string, string> = {}) {
     this.proc = spawn(PYTHON, [script, ...args], { env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...env } });
     this.proc.stderr.on('data', (d: Buffer) => process.stderr.write(d));
     this.lines = createInterface({ input: this.proc.stdout });
-    this.lines.on('line', (l) => this.pending.shift()?.(l));
+    this.lines.on('line', (l) => this.pending.shift()?.resolve(l));
+    // One exit listener for the peer's life: a request pending when it exits is rejected.
+    this.proc.once('exit', (code) => {
+      for (const p of this.pending.splice(0)) p.reject(new Error(`python peer exited with code ${code}`));
+    });
   }
 
   /** The next JSON line the peer prints. */
   next<T>(): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.proc.once('exit', (code) => reject(new Error(`python peer exited with code ${code}`)));
-      this.pending.push((l) => resolve(JSON.parse(l) as T));
+      this.pending.push({ resolve: (l) => resolve(JSON.parse(l) as T), reject });
     });
   }
 

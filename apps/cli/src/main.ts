@@ -24,6 +24,10 @@ kgeCommand(program);
 serveCommand(program);
 (await import('./commands/run.ts')).runCommand(program);
 (await import('./commands/compare.ts')).compareCommand(program);
+(await import('./commands/cluster.ts')).clusterCommand(program);
+(await import('./commands/semi.ts')).semiCommand(program);
+(await import('./commands/tsne.ts')).tsneCommand(program);
+(await import('./commands/metric.ts')).metricCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,3 +2,4 @@ export * from './paths.ts';
 export * from './digits.ts';
 export * from './rows.ts';
 export * from './triples.ts';
+export * from './iris.ts';

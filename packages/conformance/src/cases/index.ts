@@ -5,5 +5,7 @@ import { shapeCases } from './shape.ts';
 import { convCases } from './conv.ts';
 import { compositeCases, trainCases } from './composites.ts';
 import { nnCases } from './nn.ts';
+import { kgeCases } from './kge.ts';
+import { classicalCases } from './classical.ts';
 
-export const allCases: readonly Case[] = [...opCases, ...elementwiseCases, ...shapeCases, ...convCases, ...compositeCases, ...nnCases, ...trainCases];
+export const allCases: readonly Case[] = [...opCases, ...elementwiseCases, ...shapeCases, ...convCases, ...compositeCases, ...nnCases, ...trainCases, ...classicalCases, ...kgeCases];

@@ -29,9 +29,9 @@ export function filled(shape: readonly number[], v: number): Tensor {
 }
 
 /** n copies of the k×d matrix with ones on its diagonal (M_r = I as TransR/TranSparse initialise). */
-export function identities(n: number, k: number, d: number, scale = 1): Tensor {
+export function identities(n: number, k: number, d: number): Tensor {
   const out = new Float32Array(n * k * d);
-  for (let r = 0; r < n; r++) for (let i = 0; i < Math.min(k, d); i++) out[r * k * d + i * d + i] = scale;
+  for (let r = 0; r < n; r++) for (let i = 0; i < Math.min(k, d); i++) out[r * k * d + i * d + i] = 1;
   return new Tensor('float32', [n, k, d], out);
 }
 
@@ -63,7 +63,7 @@ export const scalarOf = (x: Value): Value => squeeze(x, -1);
 /** L2 norm clamped to ≤ max along the last axis: the same projection inside a score as maxNorm after a step. */
 export const clampNorm = (x: Value, max = 1): Value => maxNorm(max)(x);
 
-/** −‖x‖₂² (the translation error of TransH/R/D and TranSparse). */
+/** −‖x‖₂² (the translation error of TransR and TranSparse; TransH/TransD with squared). */
 export const negSq = (x: Value): Value => mul(sqNorm(x), -1);
 
 /** Clamp every entry to [lo, hi] (KG2E's variances, TransG's). */

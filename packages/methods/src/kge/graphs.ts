@@ -7,15 +7,23 @@ import type { KgeModel, KgeSizes, Rows } from './model.ts';
 
 export type LossKind = 'margin' | 'softplus';
 
-function rowsOf(tables: Record<string, Value>, model: KgeModel, side: 'entity' | 'relation', ids: Value): Rows {
+/** Rows of every table on `side`; fixed tables gather with `fixedIds` (global ids where a trainer remaps `ids`). */
+function rowsOf(tables: Record<string, Value>, model: KgeModel, side: 'entity' | 'relation', ids: Value, fixedIds = ids): Rows {
   const out: Rows = {};
-  for (const [name, spec] of Object.entries(model.tables)) if (spec.side === side) out[name] = gather(tables[name]!, ids);
+  for (const [name, spec] of Object.entries(model.tables)) if (spec.side === side) out[name] = gather(tables[name]!, spec.fixed ? fixedIds : ids);
   return out;
+}
+
+/** The loss graph's index inputs that gather a fixed table get a twin `<name>.global`, fed the same ids: a SparseTrainer feeds `<name>` as local row ids of its trained tables. */
+export function globalIdInputs(model: KgeModel): string[] {
+  const sides = new Set(Object.values(model.tables).filter((s) => s.fixed).map((s) => s.side));
+  return [...(sides.has('entity') ? ['h', 't', 'hn', 'tn'] : []), ...(sides.has('relation') ? ['r'] : [])];
 }
 
 /**
  * Margin ranking relu(γ + f(neg) − f(pos)) (or its soft variant softplus), averaged over the rows whose
- * mask is 1 (a short last batch is padded with masked rows). Index inputs: h, r, t, hn, tn of size n.
+ * mask is 1 (a short last batch is padded with masked rows). Index inputs: h, r, t, hn, tn of size n
+ * (and their `.global` twins of globalIdInputs for models with fixed tables).
  */
 export function lossGraph(
   model: KgeModel, sizes: KgeSizes, n: number, margin: number, kind: LossKind, fixed: Readonly<Record<string, Tensor>> = {},
@@ -30,10 +38,12 @@ export function lossGraph(
   }
   const id = (name: string): Value => b.data(name, 'int32', [n]);
   const [h, r, t, hn, tn] = ['h', 'r', 't', 'hn', 'tn'].map(id) as [Value, Value, Value, Value, Value];
+  const global = Object.fromEntries(globalIdInputs(model).map((k) => [k, id(`${k}.global`)]));
   const mask = b.data('mask', 'float32', [n]);
-  const R = rowsOf(tables, model, 'relation', r);
-  const pos = model.score(rowsOf(tables, model, 'entity', h), R, rowsOf(tables, model, 'entity', t), b);
-  const neg = model.score(rowsOf(tables, model, 'entity', hn), R, rowsOf(tables, model, 'entity', tn), b);
+  const rows = (side: 'entity' | 'relation', ids: Value, k: string): Rows => rowsOf(tables, model, side, ids, global[k] ?? ids);
+  const R = rows('relation', r, 'r');
+  const pos = model.score(rows('entity', h, 'h'), R, rows('entity', t, 't'), b);
+  const neg = model.score(rows('entity', hn, 'hn'), R, rows('entity', tn, 'tn'), b);
   const gap = add(sub(neg, pos), margin);
   const per = kind === 'margin' ? relu(gap) : softplus(gap);
   return b.build({ loss: div(sum(mul(per, mask)), sum(mask)) });

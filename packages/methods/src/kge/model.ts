@@ -32,6 +32,8 @@ export interface KgeModel {
   score(h: Rows, r: Rows, t: Rows, b: GraphBuilder): Value;
   /** Projections after each step, by table name. */
   readonly constraints: Readonly<Record<string, Constraint>>;
+  /** Training length and Adam learning rate this model documents as its defaults; trainKge uses them when the caller gives none. */
+  readonly trainDefaults?: { epochs?: number; lr?: number };
   /**
    * Set when f = −dist(query, candidate): 1-vs-all evaluation then runs the query on the backend and
    * the distances in the fused host kernel, never materialising [q, E, d].

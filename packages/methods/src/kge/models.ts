@@ -20,6 +20,8 @@ export interface KgeModelOptions {
   dim?: number;
   /** Norm of TransE / TransM distances: 1 (default) or 2. */
   p?: 1 | 2;
+  /** TransH, TransD: the papers' squared L2 distance instead of the default −‖·‖₂. */
+  squared?: boolean;
   /** Relation dimension k of TransR (default 30), TransD and TranSparse (default dim). */
   relDim?: number;
   /** TranSparse: sparsity of the densest transfer matrix (default 0.5). */
@@ -33,9 +35,9 @@ export interface KgeModelOptions {
 
 export const KGE_MODELS: Readonly<Record<string, (o: KgeModelOptions) => KgeModel>> = {
   TransE: (o) => TransE({ dim: o.dim, p: o.p }),
-  TransH: (o) => TransH({ dim: o.dim }),
+  TransH: (o) => TransH({ dim: o.dim, squared: o.squared }),
   TransR: (o) => TransR({ dim: o.dim, relDim: o.relDim }),
-  TransD: (o) => TransD({ dim: o.dim, relDim: o.relDim }),
+  TransD: (o) => TransD({ dim: o.dim, relDim: o.relDim, squared: o.squared }),
   TranSparseShare: (o) => TranSparse({ dim: o.dim, relDim: o.relDim, thetaMin: o.thetaMin, variant: 'share' }),
   TranSparseSeparate: (o) => TranSparse({ dim: o.dim, relDim: o.relDim, thetaMin: o.thetaMin, variant: 'separate' }),
   TransM: (o) => TransM({ dim: o.dim, p: o.p }),

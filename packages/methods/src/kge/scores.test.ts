@@ -25,12 +25,13 @@ describe('TransR', () => {
 });
 
 describe('TransD', () => {
-  it('h⊥ = (h_pᵀh) r_p + h for k = d; truncation (k < d) and padding (k > d)', () => {
+  it('h⊥ = (h_pᵀh) r_p + h (squared and default norm) for k = d; truncation (k < d) and padding (k > d)', () => {
     const h = { E: [0.6, 0], Ep: [1, 0] }, t = { E: [0, 0.5], Ep: [0, 1] };
-    close(scoreOne(TransD({ dim: 2 }), h, { R: [0.1, 0.1], Rp: [0, 0.5] }, t), -0.6125);
+    close(scoreOne(TransD({ dim: 2, squared: true }), h, { R: [0.1, 0.1], Rp: [0, 0.5] }, t), -0.6125);
+    close(scoreOne(TransD({ dim: 2 }), h, { R: [0.1, 0.1], Rp: [0, 0.5] }, t), -Math.sqrt(0.6125)); // default −‖·‖₂
     const h2 = { E: [0.6, 0.2], Ep: [1, 1] }, t2 = { E: [0.1, 0.9], Ep: [0, 0] };
-    close(scoreOne(TransD({ dim: 2, relDim: 1 }), h2, { R: [0.2], Rp: [0.25] }, t2), -0.81);
-    close(scoreOne(TransD({ dim: 2, relDim: 3 }), h2, { R: [0, 0, 0], Rp: [0, 0, 0.5] }, t2), -0.9);
+    close(scoreOne(TransD({ dim: 2, relDim: 1, squared: true }), h2, { R: [0.2], Rp: [0.25] }, t2), -0.81);
+    close(scoreOne(TransD({ dim: 2, relDim: 3, squared: true }), h2, { R: [0, 0, 0], Rp: [0, 0, 0.5] }, t2), -0.9);
   });
 });
 

@@ -5,12 +5,12 @@ import { Philox, SparseTrainer, Tensor, adagrad, adam, getBackend, sgd, type Opt
 import type { TriplesDataset } from '@repkit/data';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { evaluateKge } from './evaluate.ts';
-import { lossGraph, type LossKind } from './graphs.ts';
+import { globalIdInputs, lossGraph, type LossKind } from './graphs.ts';
 import type { KgeModel } from './model.ts';
 import { negativeSampler, type SamplerKind } from './sampler.ts';
 
 export interface KgeTrainOptions {
-  /** Passes over the training triples (default 500). */
+  /** Passes over the training triples (default: the model's trainDefaults.epochs, else 500). */
   epochs?: number;
   /** Positives per step (default 256). */
   batchSize?: number;
@@ -24,7 +24,7 @@ export interface KgeTrainOptions {
   sampler?: SamplerKind;
   /** 'adam' (default), 'adagrad' or 'sgd'. */
   optimizer?: 'adam' | 'adagrad' | 'sgd';
-  /** Learning rate (default 0.001 for Adam, 0.01 otherwise). */
+  /** Learning rate (default: the model's trainDefaults.lr for Adam, else 0.001 for Adam, 0.01 otherwise). */
   lr?: number;
   /** Table update semantics: 'dense' (default; as torch Adam on dense embeddings) or 'lazy' (SparseAdam). */
   semantics?: TableSemantics;
@@ -64,7 +64,7 @@ function positive(name: string, v: number, integer = true): void {
 }
 
 export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeTrainOptions = {}): Promise<KgeTrained> {
-  const { epochs = 500, batchSize = 256, negatives = 1, margin = 1, loss = 'margin', sampler = 'bern' } = opts;
+  const { epochs = model.trainDefaults?.epochs ?? 500, batchSize = 256, negatives = 1, margin = 1, loss = 'margin', sampler = 'bern' } = opts;
   positive('epochs', epochs);
   positive('batchSize', batchSize);
   positive('negatives', negatives);
@@ -76,9 +76,14 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   const backend = await getBackend(opts.backend ?? 'onnxruntime');
   const semantics = opts.semantics ?? 'dense';
   const optimizer = opts.optimizer ?? 'adam';
-  const tables = Object.fromEntries(Object.keys(model.tables).map((t) => [t, semantics]));
-  const trainer = await SparseTrainer.create(lossGraph(model, sizes, n, margin, loss), backend, model.init(rng.fork(1), sizes), {
-    optimizer: optimizerOf(optimizer, opts.lr), tables, constraints: model.constraints,
+  model.prepare?.(data.train, sizes);
+  const init = model.init(rng.fork(1), sizes);
+  // Fixed tables (TransM's θ_r, TranSparse's masks) are constants of the loss graph, not trainer tables.
+  const names = Object.keys(model.tables), trained = names.filter((t) => !model.tables[t]!.fixed);
+  const fixed = Object.fromEntries(names.filter((t) => model.tables[t]!.fixed).map((t) => [t, init[t]!]));
+  const tables = Object.fromEntries(trained.map((t) => [t, semantics])), globals = globalIdInputs(model);
+  const trainer = await SparseTrainer.create(lossGraph(model, sizes, n, margin, loss, fixed), backend, init, {
+    optimizer: optimizerOf(optimizer, opts.lr ?? (optimizer === 'adam' ? model.trainDefaults?.lr : undefined)), tables, constraints: model.constraints,
   });
   const neg = negativeSampler(sampler, data.train, sizes.entities, sizes.relations);
   const order = rng.fork(2), draws = rng.fork(3);
@@ -100,7 +105,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   });
   const pos = new Int32Array(3 * n), corrupt = new Int32Array(3 * n), mask = new Float32Array(n);
   const cols = (src: Int32Array, c: number): Tensor => new Tensor('int32', [n], Int32Array.from({ length: n }, (_, i) => src[3 * i + c]!));
-  const params = () => Object.fromEntries(Object.keys(model.tables).map((t) => [t, trainer.table(t).tensor()]));
+  const params = () => ({ ...fixed, ...Object.fromEntries(trained.map((t) => [t, trainer.table(t).tensor()])) });
   const stop = opts.earlyStopping, validation: { epoch: number; mrr: number }[] = [];
   let best: { epoch: number; mrr: number; params: Record<string, Tensor> } | undefined, stale = 0, epoch = first - 1;
   const t0 = performance.now();
@@ -117,10 +122,12 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
         }
         neg.corrupt(pos, m, corrupt, draws);
         for (let i = m; i < n; i++) corrupt.set(corrupt.subarray(0, 3), 3 * i);
-        const out = await trainer.run({
+        const batch: Record<string, Tensor> = {
           h: cols(pos, 0), r: cols(pos, 1), t: cols(pos, 2), hn: cols(corrupt, 0), tn: cols(corrupt, 2),
           mask: new Tensor('float32', [n], mask.slice()),
-        });
+        };
+        for (const k of globals) batch[`${k}.global`] = batch[k]!;
+        const out = await trainer.run(batch);
         sum += out.loss!;
         steps++;
       }

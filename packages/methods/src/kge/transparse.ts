@@ -85,6 +85,8 @@ export function TranSparse(opts: TranSparseOptions = {}): KgeModel {
       return out;
     },
     score: (h, r, t) => negSq(sub(add(mapped(r, hs, h.E!), r.R!), mapped(r, ts, t.E!))),
+    // Masked [k, d] matrices make a step ~6× (share) or ~10× (separate) TransE's; both converge early.
+    trainDefaults: { epochs: variant === 'share' ? 100 : 50 },
     constraints: { E: maxNorm(1), R: maxNorm(1) },
   };
 }

@@ -1,0 +1,7 @@
+// Metric learning: GMML (geometric mean metric learning), Mahalanobis metrics, k-NN under a learned
+// metric, and the float64 symmetric eigensolver they rest on.
+export * from './gmml.ts';
+export * from './knn.ts';
+export * from './cv.ts';
+export * from './eigh.ts';
+export * from './evaluate.ts';
