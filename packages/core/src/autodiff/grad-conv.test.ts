@@ -3,21 +3,15 @@ import '../ops/index.ts';
 import * as op from '../ops/api.ts';
 import { Philox } from '../rng/philox.ts';
 import { Tensor } from '../tensor.ts';
-import { gradCheck } from '../testing/gradcheck.ts';
 import { randomTensor } from '../testing/random.ts';
 import { trace, type GraphBuilder, type Value } from '../ir/graph.ts';
 import { interpret } from '../backend/reference.ts';
 import { grad } from './grad.ts';
+import { check, f64 } from '../testing/expect-grad.ts';
 
-const TOL = 1e-6;
 const rng = new Philox(2026);
 
-function check(build: (b: GraphBuilder) => Value, feeds: Record<string, Tensor>, wrt = Object.keys(feeds)): void {
-  const { relErr } = gradCheck(build, feeds, wrt);
-  for (const [name, e] of Object.entries(relErr)) expect(e, `d/d${name}`).toBeLessThanOrEqual(TOL);
-}
 
-const f64 = (b: GraphBuilder, name: string, t: Tensor): Value => b.data(name, 'float64', t.shape);
 
 interface ConvCase {
   name: string;

@@ -3,19 +3,13 @@ import '../ops/index.ts';
 import * as op from '../ops/api.ts';
 import { Philox } from '../rng/philox.ts';
 import { Tensor } from '../tensor.ts';
-import { gradCheck } from '../testing/gradcheck.ts';
 import { randomShape, randomTensor } from '../testing/random.ts';
 import type { GraphBuilder, Value } from '../ir/graph.ts';
+import { check, f64 } from '../testing/expect-grad.ts';
 
-const TOL = 1e-6;
 const rng = new Philox(2025);
 
-function check(build: (b: GraphBuilder) => Value, feeds: Record<string, Tensor>, wrt = Object.keys(feeds)): void {
-  const { relErr } = gradCheck(build, feeds, wrt);
-  for (const [name, e] of Object.entries(relErr)) expect(e, `d/d${name}`).toBeLessThanOrEqual(TOL);
-}
 
-const f64 = (b: GraphBuilder, name: string, t: Tensor): Value => b.data(name, 'float64', t.shape);
 
 describe('VJPs of the shape primitives match central finite differences (float64)', () => {
   for (let trial = 0; trial < 3; trial++) {

@@ -4,19 +4,13 @@ import * as op from '../ops/api.ts';
 import { crossEntropy, l2Normalize, norm } from '../nn/composites.ts';
 import { Philox } from '../rng/philox.ts';
 import { Tensor } from '../tensor.ts';
-import { gradCheck } from '../testing/gradcheck.ts';
 import { awayFromZero, broadcastPartner, randomInts, randomShape, randomTensor } from '../testing/random.ts';
 import type { GraphBuilder, Value } from '../ir/graph.ts';
+import { check, f64 } from '../testing/expect-grad.ts';
 
-const TOL = 1e-6;
 const rng = new Philox(2024);
 
-function check(build: (b: GraphBuilder) => Value, feeds: Record<string, Tensor>, wrt = Object.keys(feeds)): void {
-  const { relErr } = gradCheck(build, feeds, wrt);
-  for (const [name, e] of Object.entries(relErr)) expect(e, `d/d${name}`).toBeLessThanOrEqual(TOL);
-}
 
-const f64 = (b: GraphBuilder, name: string, t: Tensor): Value => b.data(name, 'float64', t.shape);
 
 /** Move entries within 0.01 of a kink (clip's bounds) off it, so that finite differences are one-sided-free. */
 function awayFromBounds(t: Tensor, bounds: readonly number[]): Tensor {
