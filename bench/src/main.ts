@@ -6,8 +6,9 @@ import { benchKgeSpeed } from './kge-speed.ts';
 import { benchKgeTranse } from './kge-transe.ts';
 import { benchServe } from './serve.ts';
 import { benchClassical } from './classical.ts';
+import { benchKgeTable } from './kge-table.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical, 'kge-table': () => benchKgeTable() };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {

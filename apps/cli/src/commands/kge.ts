@@ -11,7 +11,7 @@ import { parseIntArg, parseNumberArg } from '../args.ts';
 import { progressBar } from '../progress.ts';
 
 interface TrainFlags {
-  dataset: string; model: string; backend: string; epochs: string; dim: string; lr?: string; batch: string;
+  dataset: string; model: string; backend: string; epochs?: string; dim: string; lr?: string; batch: string;
   negatives: string; margin: string; sampler: string; optimizer: string; semantics: string; loss: string;
   seed: string; out?: string; json?: boolean; earlyStopping?: string; patience: string; checkpoint?: string; resume?: boolean;
 }
@@ -24,7 +24,7 @@ async function train(o: TrainFlags): Promise<void> {
   const data = readTriples(o.dataset);
   const dim = parseIntArg('--dim', o.dim, 1);
   const model = kge.createKgeModel(o.model, { dim });
-  const epochs = parseIntArg('--epochs', o.epochs, 1);
+  const epochs = o.epochs === undefined ? model.trainDefaults?.epochs ?? 500 : parseIntArg('--epochs', o.epochs, 1);
   const settings = {
     dataset: data.name, model: o.model, backend: backend!.name, engine: backend!.describe(), epochs, dim,
     lr: o.lr === undefined ? undefined : parseNumberArg('--lr', o.lr, 0), batchSize: parseIntArg('--batch', o.batch, 1),
@@ -118,7 +118,7 @@ export function kgeCommand(program: Command): void {
     .requiredOption('--dataset <name|dir>', 'nations, kinships, umls, or a folder with train.txt, valid.txt, test.txt')
     .option('--model <name>', `one of ${Object.keys(kge.KGE_MODELS).join(', ')}`, 'TransE')
     .option('--backend <name>', 'onnxruntime, wasm or reference', 'onnxruntime')
-    .option('--epochs <n>', 'passes over the training triples', '500')
+    .option('--epochs <n>', 'passes over the training triples (default: the model\'s documented default, 500 for TransE)')
     .option('--dim <n>', 'embedding dimension', '50')
     .option('--lr <x>', 'learning rate (default 0.001 for adam, 0.01 otherwise)')
     .option('--batch <n>', 'positives per step', '256')

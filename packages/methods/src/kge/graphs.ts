@@ -14,7 +14,10 @@ function rowsOf(tables: Record<string, Value>, model: KgeModel, side: 'entity' |
   return out;
 }
 
-/** The loss graph's index inputs that gather a fixed table get a twin `<name>.global`, fed the same ids: a SparseTrainer feeds `<name>` as local row ids of its trained tables. */
+/**
+ * Index inputs whose fixed tables gather by a twin `<name>.global`, fed the same ids: a SparseTrainer
+ * rewrites `<name>` to local row ids of its trained tables, which would pick the wrong constant rows.
+ */
 export function globalIdInputs(model: KgeModel): string[] {
   const sides = new Set(Object.values(model.tables).filter((s) => s.fixed).map((s) => s.side));
   return [...(sides.has('entity') ? ['h', 't', 'hn', 'tn'] : []), ...(sides.has('relation') ? ['r'] : [])];

@@ -32,6 +32,7 @@ export function KG2E(opts: KG2EOptions = {}): KgeModel {
   return {
     name: similarity === 'KL' ? 'KG2E' : 'KG2E-EL',
     cite: 'He et al., Learning to Represent Knowledge Graphs with Gaussian Embedding, CIKM 2015',
+    // sigma / rsigma hold the diagonals of Σ (variances, not standard deviations).
     tables: {
       mu: { side: 'entity', row: [dim] }, sigma: { side: 'entity', row: [dim] },
       rmu: { side: 'relation', row: [dim] }, rsigma: { side: 'relation', row: [dim] },
