@@ -130,6 +130,7 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
   equal: (x) => tf.equal(...two(x)),
 
   neg: (x) => tf.neg(one(x)),
+  stopGradient: (x) => one(x),
   exp: (x) => tf.exp(one(x)),
   log: (x) => tf.log(one(x)),
   sqrt: (x) => tf.sqrt(one(x)),

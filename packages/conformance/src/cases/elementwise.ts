@@ -34,6 +34,12 @@ export function extremeGap(x: Tensor, axis: number, largest: boolean): Float64Ar
 
 export const elementwiseCases: Case[] = [
   {
+    // y = x·(x + sg(x)): the gradient is 3x; a barrier that leaked would give 4x.
+    name: 'stopGradient/[4,6]', kind: 'elementwise', grad: ['x'],
+    build: (b) => { const x = f32(b, 'x', [4, 6]); return { y: op.mul(x, op.add(x, op.stopGradient(x))) }; },
+    feeds: (rng) => ({ x: uniform(rng, [4, 6], -2, 2) }),
+  },
+  {
     name: 'pow/[3,4]x[4]', kind: 'transcendental', grad: ['a', 'b'],
     build: (b) => ({ y: op.pow(f32(b, 'a', [3, 4]), f32(b, 'b', [4])) }),
     feeds: (rng) => ({ a: uniform(rng, [3, 4], 0.2, 2), b: uniform(rng, [4], -2, 3) }),

@@ -5,7 +5,9 @@ import { crossEntropy, l2Normalize, norm } from '../nn/composites.ts';
 import { Philox } from '../rng/philox.ts';
 import { Tensor } from '../tensor.ts';
 import { awayFromZero, broadcastPartner, randomInts, randomShape, randomTensor } from '../testing/random.ts';
-import type { GraphBuilder, Value } from '../ir/graph.ts';
+import { GraphBuilder, type Value } from '../ir/graph.ts';
+import { grad } from './grad.ts';
+import { interpret } from '../backend/reference.ts';
 import { check, f64 } from '../testing/expect-grad.ts';
 
 const rng = new Philox(2024);
@@ -140,5 +142,17 @@ describe('autodiff over whole expressions', () => {
     check((g) => norm(f64(g, 'x', x), 1), { x });
     check((g) => norm(f64(g, 'x', x), 2, 0, true), { x });
     check((g) => l2Normalize(f64(g, 'x', x)), { x });
+  });
+});
+
+describe('stopGradient', () => {
+  it('passes x forward and blocks its cotangent: d/dx Σ x·(x + sg(x)) = 3x, not 4x', () => {
+    const x = randomTensor(rng, [3, 4]);
+    const b = new GraphBuilder('sg');
+    const v = f64(b, 'x', x);
+    const y = op.mul(v, op.add(v, op.stopGradient(v)));
+    const out = interpret(grad(b.build({ loss: op.sum(y), y }), { loss: 'loss', wrt: ['x'] }), { x });
+    out.y!.data.forEach((yi, i) => expect(yi).toBe(2 * x.data[i]! * x.data[i]!));
+    out['grad:x']!.data.forEach((gi, i) => expect(gi).toBeCloseTo(3 * x.data[i]!, 14));
   });
 });

@@ -38,3 +38,4 @@ export * from './similarity.ts';
 export * from './divergence.ts';
 export * from './normalization.ts';
 export * from './activation.ts';
+export * from './soft-targets.ts';

@@ -57,6 +57,8 @@ export const sigmoid = (x: Value): Value => apply1('sigmoid', [x]);
 export const tanh = (x: Value): Value => apply1('tanh', [x]);
 export const softplus = (x: Value): Value => apply1('softplus', [x]);
 export const erf = (x: Value): Value => apply1('erf', [x]);
+/** sg(x): x forward, no gradient back (PyTorch's detach). */
+export const stopGradient = (x: Value): Value => apply1('stopGradient', [x]);
 
 /** The value a float32 engine holds for `v`: float32 attrs are rounded once, at trace time, as literals are. */
 function inDType(v: number, dtype: DType): number {

@@ -36,6 +36,9 @@ export const reluOp = elementwise('relu', 'Relu', 'max(x, 0); NaN stays NaN', (x
   // scalar branch takes their slow broadcasting paths (bench/src: 293 vs 307 µs and 812 vs 1257 µs, 256×256).
   ({ inputs: [x] }, [g]) => [mul(g!, cast(greater(x!, 0), x!.dtype))]);
 
+// The gradient barrier sg(x) of self-training targets, teachers and straight-through estimators: forward
+// is the identity, and no cotangent flows back (ONNX has no such notion: it exports as Identity).
+export const stopGradientOp = elementwise('stopGradient', 'Identity', 'x forward, zero gradient (sg / detach)', (x) => x, () => [null], false);
 // ONNX: onnxruntime's CPU Sigmoid (MLAS) is accurate to ~6e-8 absolute, not relative: below x ≈ −4 its error
 // passes 1e-5 of the value (σ(−15) comes back 17% high); log σ(x) is better written −softplus(−x).
 export const sigmoidOp = elementwise('sigmoid', 'Sigmoid', '1/(1+e⁻ˣ) (primitive: the composite\'s gradient is ∞/∞ = NaN for x ≪ 0)', sigmoidRef,

@@ -22,6 +22,18 @@ export interface TrainStepOptions {
    * of one per parameter, and one state input per slot. Default false; parameters need static shapes.
    */
   fuse?: boolean;
+  /**
+   * State carried from step to step outside autodiff, computed from the updated parameters: returns the
+   * new value of some non-trained inputs of the loss graph, by input name (an EMA teacher: teacher in,
+   * teacher out). The Trainer feeds each back at the next step.
+   */
+  carry?: (ctx: CarryContext) => Record<string, Value>;
+}
+
+/** What `carry` sees: the step graph's values of the updated parameters and of the loss graph's inputs. */
+export interface CarryContext {
+  next(param: string): Value;
+  input(name: string): Value;
 }
 
 /** An optimizer-state input: its name, shape and dtype (zero-initialised). */
@@ -40,6 +52,8 @@ export interface TrainStep {
   readonly metrics: readonly string[];
   /** Every optimizer-state input, zero at step 0. */
   readonly state: readonly StateInput[];
+  /** Inputs carried from step to step (`carry`), initialised by the caller. */
+  readonly carried: readonly string[];
   /** Input name of a parameter's state slot. */
   stateName(param: string, slot: string): string;
   /** Output name of the updated value of an input (parameter or state). */
@@ -103,6 +117,25 @@ export function trainStep(lossGraph: Graph, opts: TrainStepOptions): TrainStep {
       opts.optimizer.slots.forEach((s, k) => (outputs[nextName(stateName(name, s))] = next.state[k]!));
     });
   }
+  const carried: string[] = [];
+  if (opts.carry) {
+    const inputOf = (name: string): Value => {
+      const v = map.get(withGrads.input(name).value);
+      if (!v) throw new Error(`trainStep: carry reads '${name}', which the loss graph does not use`);
+      return v;
+    };
+    const updated = (name: string): Value => {
+      const v = outputs[nextName(name)];
+      if (!params.includes(name) || !v) throw new Error(`trainStep: carry reads next('${name}'), which is not a trained parameter`);
+      return v;
+    };
+    for (const [name, v] of Object.entries(opts.carry({ next: updated, input: inputOf }))) {
+      if (params.includes(name)) throw new Error(`trainStep: carry writes '${name}', which the optimizer already updates`);
+      inputOf(name);
+      outputs[nextName(name)] = v;
+      carried.push(name);
+    }
+  }
   return {
     graph: prune(b.build(outputs)),
     loss,
@@ -110,6 +143,7 @@ export function trainStep(lossGraph: Graph, opts: TrainStepOptions): TrainStep {
     params,
     metrics: lossGraph.outputs.map((o) => o.name),
     state,
+    carried,
     stateName,
     nextName,
     hyperName,

@@ -12,6 +12,8 @@ export class Trainer {
     private readonly exe: Executable,
     readonly params: Record<string, Tensor>,
     private readonly state: Record<string, Tensor>,
+    /** Values of the step's carried inputs (e.g. EMA teacher parameters), updated by every run. */
+    readonly carried: Record<string, Tensor>,
   ) {}
 
   /** Compile `step` on `backend` with initial parameter values (state starts at zero). */
@@ -28,18 +30,25 @@ export class Trainer {
       params[name] = t;
     }
     for (const s of step.state) state[s.name] = zeros(s.shape, s.dtype);
-    return new Trainer(step, await backend.compile(step.graph), params, state);
+    const carried: Record<string, Tensor> = {};
+    for (const name of step.carried) {
+      const t = init[name];
+      if (!t) throw new Error(`Trainer: no initial value for carried input '${name}'`);
+      carried[name] = t;
+    }
+    return new Trainer(step, await backend.compile(step.graph), params, state, carried);
   }
 
   /** One optimizer step on a batch (the graph's data inputs); returns the metrics as numbers. */
   async run(batch: Feeds): Promise<Record<string, number>> {
     this.t++;
     const dtype = this.step.graph.output(this.step.loss).value.dtype;
-    const feeds: Record<string, Tensor> = { ...batch, ...this.params, ...this.state };
+    const feeds: Record<string, Tensor> = { ...batch, ...this.params, ...this.state, ...this.carried };
     for (const [h, v] of Object.entries(this.step.optimizer.hyperAt(this.t))) feeds[this.step.hyperName(h)] = scalar(v, dtype);
     const out = await this.exe.run(feeds);
     for (const name of this.step.params) this.params[name] = out[this.step.nextName(name)]!;
     for (const name of Object.keys(this.state)) this.state[name] = out[this.step.nextName(name)]!;
+    for (const name of this.step.carried) this.carried[name] = out[this.step.nextName(name)]!;
     const metrics: Record<string, number> = {};
     for (const m of this.step.metrics) {
       const v = out[m]!;
