@@ -9,7 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLANG = 'clang version 14.0.6';
-export const SOURCES = ['philox.cpp', 'scoring.cpp', 'sampling.cpp', 'ranking.cpp', 'csr.cpp', 'linalg.cpp'];
+export const SOURCES = ['philox.cpp', 'scoring.cpp', 'sampling.cpp', 'ranking.cpp', 'csr.cpp', 'linalg.cpp', 'eigen.cpp', 'augment.cpp'];
 export const FLAGS = [
   '--target=wasm32', '-msimd128', '-O3', '-std=c++17', '-ffreestanding', '-nostdlib', '-fno-exceptions', '-fno-rtti',
   '-ffp-contract=off', '-fvisibility=hidden',

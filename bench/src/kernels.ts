@@ -1,6 +1,7 @@
 // `npm run bench -- kernels`: every host kernel of @repkit/kernels on the native addon, the wasm module
 // and TypeScript, single-threaded, medians of interleaved rounds, printed as ratios to TypeScript;
 // fused L1 1-vs-all scoring also against onnxruntime-cpu computing the same scores by broadcasting.
+// REPKIT_BENCH_KERNELS=images,eigen runs only those groups (core, images, eigen; default all).
 import { GraphBuilder, Philox, Tensor, abs, getBackend, neg, reshape, sub, sum, type Executable } from '@repkit/core';
 import '@repkit/backend-onnxruntime';
 import { kernels, kernelsInfo, type EngineName, type Kernels } from '@repkit/kernels';
@@ -17,6 +18,8 @@ interface Case {
   dtype: string;
   rounds: number;
   run(k: Kernels): void;
+  /** Also print units per second under this name (e.g. 'images'). */
+  rate?: string;
 }
 
 function cases(): Case[] {
@@ -57,6 +60,48 @@ function cases(): Case[] {
   ];
 }
 
+/** Augmentation of 8×8 digit-sized images (ssl-semi.md §5), throughput in images per second. */
+function imageCases(): Case[] {
+  const r = new Philox(8), N = 100_000, S = 20_000;
+  const imgs = Float32Array.from({ length: N * 64 }, () => r.integer(0, 17) / 16);
+  const turns = r.integers(N, 0, 4);
+  const img = (name: string, what: string, units: number, run: (k: Kernels) => void): Case =>
+    ({ name, what, unit: 'image', units, dtype: 'float32', rounds: 7, rate: 'images', run });
+  return [
+    img('shift images', `${N / 1000}k 8×8 images, ±1 px (weak α)`, N, (k) => k.shiftImages(imgs, N, 8, 8, new Philox(1))),
+    img('strong augment', `${S / 1000}k 8×8 images, default options (A)`, S, (k) => k.strongAugment(imgs.subarray(0, S * 64), S, 8, 8, new Philox(1))),
+    img('rotate90', `${N / 1000}k 8×8 images, k per image`, N, (k) => k.rotate90(imgs, N, 8, 8, turns)),
+  ];
+}
+
+/** Symmetric eigendecomposition and SPD powers (cyclic Jacobi), the sizes GMML and GMM use. */
+function eigenCases(): Case[] {
+  const r = new Philox(9);
+  const spd = (batch: number, n: number) => {
+    const A = new Float64Array(batch * n * n);
+    for (let b = 0; b < batch; b++) {
+      const M = r.uniforms(n * n, -1, 1);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let s = i === j ? 1 : 0;
+        for (let l = 0; l < n; l++) s += M[i * n + l]! * M[j * n + l]!;
+        A[b * n * n + i * n + j] = s;
+      }
+    }
+    return A;
+  };
+  const a16 = spd(2000, 16), a64 = spd(20, 64);
+  const mat = (name: string, what: string, units: number, run: (k: Kernels) => void): Case =>
+    ({ name, what, unit: 'matrix', units, dtype: 'float64', rounds: 5, rate: 'matrices', run });
+  return [
+    mat('eigh 16', '2k SPD matrices 16×16', 2000, (k) => k.eigh(a16, 16)),
+    mat('eigh 64', '20 SPD matrices 64×64', 20, (k) => k.eigh(a64, 64)),
+    mat('spdPower 16', '2k SPD matrices 16×16, p = −½', 2000, (k) => k.spdPower(a16, 16, -0.5)),
+    mat('spdPower 64 p', '20 SPD matrices 64×64, p = 0.3', 20, (k) => k.spdPower(a64, 64, 0.3)),
+  ];
+}
+
+const GROUPS: Record<string, () => Case[]> = { core: cases, images: imageCases, eigen: eigenCases };
+
 /** onnxruntime-cpu, one thread: −Σ|q − E| by broadcasting [b,1,d] − [1,E,d] (materialises b×E×d per run). */
 async function ortScorer(): Promise<{ label: string; msPerQuery(): Promise<number> }> {
   const ort = await getBackend('onnxruntime');
@@ -83,7 +128,10 @@ export async function benchKernels(): Promise<void> {
   for (const n of ['native', 'wasm'] as const) if (!info.engines[n].available) console.log(`${n}: skipped (${info.engines[n].reason})`);
   console.log(`bench kernels: single-threaded; medians of interleaved rounds; ratios are speed-ups over TypeScript`);
   const ratio = new Map<string, number>();
-  for (const c of cases()) {
+  const groups = (process.env.REPKIT_BENCH_KERNELS ?? Object.keys(GROUPS).join(',')).split(',');
+  const unknown = groups.filter((g) => !GROUPS[g]);
+  if (unknown.length) throw new Error(`REPKIT_BENCH_KERNELS: unknown group ${unknown.join(', ')}; choose from ${Object.keys(GROUPS).join(', ')}`);
+  for (const c of groups.flatMap((g) => GROUPS[g]!())) {
     const engines: Engine[] = names.map((n) => {
       const k = kernels(n);
       c.run(k); // warm-up: JIT, wasm memory growth
@@ -102,7 +150,8 @@ export async function benchKernels(): Promise<void> {
     for (const e of engines) {
       const m = ms.get(e.name)!, speedup = ms.get('typescript')! / m;
       ratio.set(`${c.name}/${e.name}`, speedup);
-      console.log(`    ${c.name.padEnd(16)} ${e.label.padEnd(48)} ${m.toFixed(3).padStart(9)} ms/${c.unit}  ${speedup.toFixed(2)}× typescript`);
+      const rate = c.rate ? `  ${Math.round(1000 / m).toLocaleString('en-US').padStart(11)} ${c.rate}/s` : '';
+      console.log(`    ${c.name.padEnd(16)} ${e.label.padEnd(48)} ${(c.rate ? m.toPrecision(3) : m.toFixed(3)).padStart(9)} ms/${c.unit}${rate}  ${speedup.toFixed(2)}× typescript`);
     }
     if (c.name === 'score L1' && info.engines.native.available) await ortLine(ms.get('native')!, ratio);
   }

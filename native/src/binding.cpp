@@ -2,6 +2,7 @@
 // Arguments are validated by @repkit/kernels; the checks here only keep a wrong call from corrupting memory.
 #include <napi.h>
 #include <string>
+#include <vector>
 #include "rk.h"
 #include "simd.h"
 
@@ -154,6 +155,70 @@ Napi::Value Csr(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), rk_csr(src, dst, m, n, offsets, indices, dedupe));
 }
 
+Napi::Value Eigh(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 batch = a.count(1, "batch"), n = a.count(2, "n");
+  const double* A = a.array<double>(0, napi_float64_array, "matrices", (size_t)batch * n * n);
+  double* values = a.array<double>(3, napi_float64_array, "values", (size_t)batch * n);
+  double* vectors = a.array<double>(4, napi_float64_array, "vectors", (size_t)batch * n * n);
+  if (!a.ok) return info.Env().Undefined();
+  std::vector<double> work(2 * (size_t)n * n + n);
+  rk_eigh(A, batch, n, values, vectors, work.data());
+  return info.Env().Undefined();
+}
+
+Napi::Value SpdPower(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 batch = a.count(1, "batch"), n = a.count(2, "n");
+  const double p = a.number(3, "p");
+  const double* A = a.array<double>(0, napi_float64_array, "matrices", (size_t)batch * n * n);
+  double* out = a.array<double>(4, napi_float64_array, "out", (size_t)batch * n * n);
+  if (!a.ok) return info.Env().Undefined();
+  std::vector<double> work(2 * (size_t)n * n + n);
+  return Napi::Number::New(info.Env(), rk_spd_power(A, batch, n, p, out, work.data()));
+}
+
+Napi::Value ShiftImages(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 n = a.count(2, "n"), h = a.count(3, "h"), w = a.count(4, "w"), maxShift = a.count(5, "maxShift");
+  u32* s = a.array<u32>(0, napi_uint32_array, "state", STATE);
+  const float* x = a.array<float>(1, napi_float32_array, "images", (size_t)n * h * w);
+  float* out = a.array<float>(6, napi_float32_array, "out", (size_t)n * h * w);
+  if (a.ok) rk_shift_images(s, x, n, h, w, maxShift, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value WarpImages(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 n = a.count(1, "n"), h = a.count(2, "h"), w = a.count(3, "w");
+  const float* x = a.array<float>(0, napi_float32_array, "images", (size_t)n * h * w);
+  const double* params = a.array<double>(4, napi_float64_array, "params", (size_t)n * 4);
+  double* out = a.array<double>(5, napi_float64_array, "out", (size_t)n * h * w);
+  if (a.ok) rk_warp_images(x, n, h, w, params, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value StrongAugment(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 n = a.count(2, "n"), h = a.count(3, "h"), w = a.count(4, "w");
+  u32* s = a.array<u32>(0, napi_uint32_array, "state", STATE);
+  const float* x = a.array<float>(1, napi_float32_array, "images", (size_t)n * h * w);
+  const double* options = a.array<double>(5, napi_float64_array, "options", 8);
+  float* out = a.array<float>(6, napi_float32_array, "out", (size_t)n * h * w);
+  if (a.ok) rk_strong_augment(s, x, n, h, w, options, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value Rotate90(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 n = a.count(1, "n"), h = a.count(2, "h"), w = a.count(3, "w");
+  const float* x = a.array<float>(0, napi_float32_array, "images", (size_t)n * h * w);
+  const i32* k = a.array<i32>(4, napi_int32_array, "k", n);
+  float* out = a.array<float>(5, napi_float32_array, "out", (size_t)n * h * w);
+  if (a.ok) rk_rotate90(x, n, h, w, k, out);
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("simd", Napi::String::New(env, RK_SIMD));
   exports.Set("philoxU32", Napi::Function::New(env, PhiloxU32));
@@ -167,6 +232,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("filteredRanks", Napi::Function::New(env, FilteredRanks));
   exports.Set("topk", Napi::Function::New(env, TopK));
   exports.Set("csr", Napi::Function::New(env, Csr));
+  exports.Set("eigh", Napi::Function::New(env, Eigh));
+  exports.Set("spdPower", Napi::Function::New(env, SpdPower));
+  exports.Set("shiftImages", Napi::Function::New(env, ShiftImages));
+  exports.Set("warpImages", Napi::Function::New(env, WarpImages));
+  exports.Set("strongAugment", Napi::Function::New(env, StrongAugment));
+  exports.Set("rotate90", Napi::Function::New(env, Rotate90));
   return exports;
 }
 

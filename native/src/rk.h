@@ -31,6 +31,14 @@ RK_EXPORT void rk_negatives(u32* state, const i32* triples, u32 n, u32 numEntiti
 RK_EXPORT void rk_sample_neighbors(u32* state, const i32* offsets, const i32* indices, const i32* seeds, u32 n, u32 k,
                                    i32* out, i32* counts);
 
+// Symmetric eigendecomposition (cyclic Jacobi) of n×n matrices, lower triangle read: values ascending,
+// eigenvectors as columns of `vectors` with their largest-magnitude component positive. work: 2n² + n.
+RK_EXPORT void rk_eigh(const double* A, u32 batch, u32 n, double* values, double* vectors, double* work);
+
+// out = V diag(λ^p) Vᵀ of SPD matrices (lower triangle read). work: 2n² + n. Returns 0, or 1 + the
+// index of the first matrix with an eigenvalue that is not a positive normal double.
+RK_EXPORT u32 rk_spd_power(const double* A, u32 batch, u32 n, double p, double* out, double* work);
+
 // Batched Cholesky factor and log-determinant of symmetric positive-definite n×n matrices.
 // Returns 0, or 1 + the index of the first matrix that is not positive definite.
 RK_EXPORT u32 rk_cholesky(const double* A, u32 batch, u32 n, double* L, double* logdet);
@@ -45,5 +53,16 @@ RK_EXPORT u32 rk_topk(const double* x, u32 B, u32 n, u32 k, i32* idx, double* va
 
 // CSR of m edges over n nodes (stable by source); with dedupe, rows are sorted and unique. Returns nnz.
 RK_EXPORT u32 rk_csr(const i32* src, const i32* dst, u32 m, u32 n, i32* offsets, i32* indices, u32 dedupe);
+
+// Images: float32 n×h×w, row v down, column u right (ssl-semi.md §5). Draw orders: kernels.ts.
+// Integer shift by (dx, dy) uniform in {−maxShift..maxShift}², zero fill: out[v,u] = x[v−dy, u−dx].
+RK_EXPORT void rk_shift_images(u32* state, const float* x, u32 n, u32 h, u32 w, u32 maxShift, float* out);
+// Bilinear affine warp, zero outside; params: 4 per image (rotation °, scale, tx, ty); float64 out.
+RK_EXPORT void rk_warp_images(const float* x, u32 n, u32 h, u32 w, const double* params, double* out);
+// Warp, contrast, noise, cutout; options: maxRotationDeg, scale lo/hi, maxTranslate, contrast lo/hi,
+// noiseStd, cutout.
+RK_EXPORT void rk_strong_augment(u32* state, const float* x, u32 n, u32 h, u32 w, const double* options, float* out);
+// k[i] ∈ 0..3 counter-clockwise quarter turns (np.rot90); odd k needs h = w.
+RK_EXPORT void rk_rotate90(const float* x, u32 n, u32 h, u32 w, const i32* k, float* out);
 
 #endif

@@ -1,6 +1,6 @@
 // A conformance case: a small traced graph with seeded inputs, checked forward and (optionally)
 // through its gradient on every backend against the float64 reference.
-import type { Constraint, GraphBuilder, Optimizer, Philox, Tensor, Value } from '@repkit/core';
+import type { Constraint, GraphBuilder, Optimizer, Philox, Tensor, TrainStepOptions, Value } from '@repkit/core';
 import type { Kind } from './tolerances.ts';
 
 export interface Case {
@@ -26,4 +26,8 @@ export interface TrainSpec {
   init: (rng: Philox) => Record<string, Tensor>;
   /** Update all parameters as one flat vector (trainStep's `fuse`). */
   fuse?: boolean;
+  /** Parameters to train (default: every 'param' input); the rest stay fixed or are carried. */
+  params?: readonly string[];
+  /** State carried from step to step (trainStep's `carry`, e.g. an EMA teacher); `init` gives its start. */
+  carry?: TrainStepOptions['carry'];
 }

@@ -31,7 +31,7 @@ export function gradientGraph(c: Case, forward: Graph, feeds: Record<string, Ten
 
 export function trainGraph(c: Case, forward: Graph): TrainStep {
   const t = c.train!;
-  return trainStep(forward, { optimizer: t.optimizer(), constraints: t.constraints, fuse: t.fuse });
+  return trainStep(forward, { optimizer: t.optimizer(), constraints: t.constraints, fuse: t.fuse, params: t.params, carry: t.carry });
 }
 
 function resolve(shape: readonly (number | string)[], g: Graph, feeds: Record<string, Tensor>): number[] {

@@ -75,7 +75,7 @@ async function train(c: Case, backend: Backend, graph: Graph, feeds: Record<stri
   } finally {
     trainer.dispose();
   }
-  return { ...trainer.params, loss: scalar(loss, 'float64') };
+  return { ...trainer.params, ...trainer.carried, loss: scalar(loss, 'float64') };
 }
 
 export async function runConformance(opts: ConformanceOptions): Promise<Row[]> {

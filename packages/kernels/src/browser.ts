@@ -4,7 +4,7 @@ import { Kernels } from './kernels.ts';
 import { instantiateWasm } from './wasm-engine.ts';
 
 export { Kernels, bernoulliHeadProbabilities } from './kernels.ts';
-export type { Cholesky, Csr, KnnGraph, NegativeOptions, Neighbors, Ranks, ScoreOptions, TopK } from './kernels.ts';
+export type { Cholesky, Csr, Eigh, KnnGraph, NegativeOptions, Neighbors, Ranks, ScoreOptions, StrongAugmentOptions, TopK } from './kernels.ts';
 
 /** Where the module lies next to this package in the repository (bundlers rewrite this URL). */
 export const WASM_URL = new URL('../../../wasm/kernels.wasm', import.meta.url);

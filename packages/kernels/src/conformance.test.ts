@@ -8,7 +8,7 @@ const info = kernelsInfo();
 const others: EngineName[] = ['native', 'wasm'];
 const ts = kernels('typescript');
 
-type Arr = Uint32Array | Int32Array | Float64Array;
+type Arr = Uint32Array | Int32Array | Float32Array | Float64Array;
 /** Same bytes (so −0 ≠ 0 and NaN payloads count); on failure, the first index that differs. */
 function same(a: Arr, b: Arr, what: string): void {
   const x = new Uint8Array(a.buffer, a.byteOffset, a.byteLength), y = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
@@ -130,6 +130,58 @@ describe.each(others)('%s graph and linear-algebra kernels equal the TypeScript 
       const [c, w] = [k!.cholesky(A, size), ts.cholesky(A, size)];
       same(c.factor, w.factor, 'cholesky factor');
       same(c.logdet, w.logdet, 'log-determinant');
+    }
+  });
+});
+
+describe.each(others)('%s image-augmentation kernels equal the TypeScript kernels', (name) => {
+  const k = info.engines[name].available ? kernels(name) : undefined;
+  const test = it.skipIf(!k);
+
+  /** Random images: digits-grid values, arbitrary floats, or negatives and values above 1 (to exercise the clips). */
+  const images = (r: Philox, len: number, t: number): Float32Array =>
+    Float32Array.from({ length: len }, () => (t % 3 === 0 ? r.integer(0, 17) / 16 : t % 3 === 1 ? r.uniform() : r.uniform() * 3 - 1));
+
+  test('shifts, strong augmentation, warps and quarter turns, any size and options', () => {
+    const r = new Philox(106);
+    for (let t = 0; t < 3000; t++) {
+      const n = r.integer(1, 7), h = t % 4 === 0 ? 8 : r.integer(1, 12), w = t % 4 === 0 ? 8 : r.integer(1, 12);
+      const x = images(r, n * h * w, t);
+      let a = randomRng(r), b = new Philox().setState(a.getState());
+      const m = r.integer(0, 4);
+      same(k!.shiftImages(x, n, h, w, a, m), ts.shiftImages(x, n, h, w, b, m), `shift ${n}×${h}×${w} m=${m}`);
+      same(a.getState(), b.getState(), 'stream position after shift');
+      const options = t % 2 ? undefined : {
+        maxRotationDeg: r.uniform() * 180, scale: [0.5 + r.uniform() * 0.5, 1 + r.uniform()] as [number, number], maxTranslate: r.uniform() * 3,
+        contrast: [r.uniform(), 1 + r.uniform()] as [number, number], noiseStd: r.uniform() * 0.5, cutout: r.integer(0, 5),
+      };
+      a = randomRng(r); b = new Philox().setState(a.getState());
+      same(k!.strongAugment(x, n, h, w, a, options), ts.strongAugment(x, n, h, w, b, options), `strong ${n}×${h}×${w} ${JSON.stringify(options)}`);
+      same(a.getState(), b.getState(), 'stream position after strongAugment');
+      const params = new Float64Array(4 * n);
+      for (let i = 0; i < n; i++) params.set([t % 5 === 0 ? 90 * r.integer(-2, 3) : r.uniform() * 360 - 180, 0.25 + r.uniform() * 2, r.uniform() * 6 - 3, r.uniform() * 6 - 3], 4 * i);
+      same(k!.warpImages(x, n, h, w, params), ts.warpImages(x, n, h, w, params), `warp ${n}×${h}×${w}`);
+      const turns = Int32Array.from({ length: n }, () => (h === w ? r.integer(-9, 9) : 2 * r.integer(-4, 4)));
+      same(k!.rotate90(x, n, h, w, turns), ts.rotate90(x, n, h, w, turns), `rotate90 ${n}×${h}×${w}`);
+    }
+  });
+});
+
+describe.each(others)('%s eigendecomposition kernels equal the TypeScript kernels', (name) => {
+  const k = info.engines[name].available ? kernels(name) : undefined;
+  const test = it.skipIf(!k);
+
+  test('eigh of symmetric matrices (indefinite, repeated eigenvalues, diagonal) and SPD powers', () => {
+    const r = new Philox(107);
+    for (let t = 0; t < 1500; t++) {
+      const n = t < 20 ? t + 1 : r.integer(1, 13), batch = r.integer(1, 4);
+      const A = t % 4 === 0 ? spd(r, n, batch) : values(r, batch * n * n, t % 4 === 1);
+      if (t % 4 === 2) for (let i = 0; i < A.length; i++) if (i % (n * n) % (n + 1) !== 0) A[i] = 0; // diagonal, ties included
+      const [e, f] = [k!.eigh(A, n), ts.eigh(A, n)];
+      same(e.values, f.values, `eigenvalues n=${n}`);
+      same(e.vectors, f.vectors, `eigenvectors n=${n}`);
+      const S = spd(r, n, batch), p = [0.5, -0.5, -1, 1, r.uniform() * 4 - 2][t % 5]!;
+      same(k!.spdPower(S, n, p), ts.spdPower(S, n, p), `spdPower n=${n} p=${p}`);
     }
   });
 });

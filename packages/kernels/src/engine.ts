@@ -22,6 +22,18 @@ export interface Engine {
   sampleNeighbors(state: Uint32Array, offsets: Int32Array, indices: Int32Array, seeds: Int32Array, out: Int32Array, k: number, counts: Int32Array): void;
   /** Returns 0, or 1 + the index of the first matrix that is not positive definite. */
   cholesky(a: Float64Array, batch: number, n: number, factor: Float64Array, logdet: Float64Array): number;
+  /** Ascending eigenvalues, eigenvectors as columns (largest-magnitude component positive). */
+  eigh(a: Float64Array, batch: number, n: number, values: Float64Array, vectors: Float64Array): void;
+  /** V diag(λ^p) Vᵀ; returns 0, or 1 + the index of the first matrix with an eigenvalue ≤ 0. */
+  spdPower(a: Float64Array, batch: number, n: number, p: number, out: Float64Array): number;
+  /** Images are float32 n×h×w; draw orders are documented on Kernels. */
+  shiftImages(state: Uint32Array, images: Float32Array, n: number, h: number, w: number, maxShift: number, out: Float32Array): void;
+  /** params: 4 per image (rotation in degrees, scale, tx, ty). */
+  warpImages(images: Float32Array, n: number, h: number, w: number, params: Float64Array, out: Float64Array): void;
+  /** options: maxRotationDeg, scale lo, scale hi, maxTranslate, contrast lo, contrast hi, noiseStd, cutout. */
+  strongAugment(state: Uint32Array, images: Float32Array, n: number, h: number, w: number, options: Float64Array, out: Float32Array): void;
+  /** k[i] in 0..3 counter-clockwise quarter turns. */
+  rotate90(images: Float32Array, n: number, h: number, w: number, k: Int32Array, out: Float32Array): void;
   /** Returns the number of NaN scores seen. */
   filteredRanks(scores: Float64Array, B: number, E: number, trueIds: Int32Array, offsets: Int32Array, ids: Int32Array,
     optimistic: Float64Array, pessimistic: Float64Array, realistic: Float64Array): number;

@@ -10,7 +10,7 @@ import { tsEngine } from './ts-engine.ts';
 import { WasmEngine } from './wasm-engine.ts';
 
 export { Kernels, bernoulliHeadProbabilities } from './kernels.ts';
-export type { Cholesky, Csr, KnnGraph, NegativeOptions, Neighbors, Ranks, ScoreOptions, TopK } from './kernels.ts';
+export type { Cholesky, Csr, Eigh, KnnGraph, NegativeOptions, Neighbors, Ranks, ScoreOptions, StrongAugmentOptions, TopK } from './kernels.ts';
 export type { Engine, EngineName, Metric } from './engine.ts';
 export { WasmEngine, instantiateWasm } from './wasm-engine.ts';
 

@@ -1,7 +1,10 @@
 // The public kernel API: validates at the boundary (errors name the argument and the fix), allocates
 // outputs, and runs one Engine — native addon, wasm module or TypeScript, all bit-identical.
 import type { Philox } from '@repkit/core';
+import { checkFinitePixels, checkImages, checkMaxShift, checkWarpParams, quarterTurns, strongOptions, type StrongAugmentOptions } from './augment-args.ts';
 import { METRICS, type Engine, type Metric } from './engine.ts';
+
+export type { StrongAugmentOptions } from './augment-args.ts';
 
 export interface Csr { offsets: Int32Array; indices: Int32Array }
 export interface Ranks { optimistic: Float64Array; pessimistic: Float64Array; realistic: Float64Array }
@@ -9,6 +12,7 @@ export interface TopK { indices: Int32Array; values: Float64Array }
 export interface Neighbors { neighbors: Int32Array; counts: Int32Array }
 export interface Cholesky { factor: Float64Array; logdet: Float64Array }
 export interface KnnGraph extends Csr { scores: Float64Array }
+export interface Eigh { values: Float64Array; vectors: Float64Array }
 
 export interface ScoreOptions {
   /** Embedding dimension d: queries hold B×d values, candidates E×d (row-major). */
@@ -220,14 +224,115 @@ export class Kernels {
 
   /** Cholesky factors (lower, row-major) and log-determinants of a batch of n×n SPD matrices (lower triangle read). */
   cholesky(matrices: Float64Array, n: number): Cholesky {
+    const batch = this.square(matrices, n);
+    const out: Cholesky = { factor: new Float64Array(matrices.length), logdet: new Float64Array(batch) };
+    const failed = this.engine.cholesky(matrices, batch, n, out.factor, out.logdet);
+    if (failed) throw new Error(`matrices[${failed - 1}] is not positive definite; make it symmetric and add a small jitter εI to its diagonal`);
+    return out;
+  }
+
+  /** Log-determinants of a batch of n×n SPD matrices (lower triangle read), from their Cholesky factors. */
+  logdet(matrices: Float64Array, n: number): Float64Array {
+    return this.cholesky(matrices, n).logdet;
+  }
+
+  /** n×n matrices (lower triangle read), validated; returns the batch size. */
+  private square(matrices: Float64Array, n: number): number {
     typed('matrices', matrices, Float64Array);
     count('n', n, 46340);
     if (n === 0 || matrices.length % (n * n)) throw new Error(`matrices (${matrices.length}) must hold whole n×n matrices, n = ${n}`);
     finite('matrices', matrices);
-    const batch = matrices.length / (n * n);
-    const out: Cholesky = { factor: new Float64Array(matrices.length), logdet: new Float64Array(batch) };
-    const failed = this.engine.cholesky(matrices, batch, n, out.factor, out.logdet);
-    if (failed) throw new Error(`matrices[${failed - 1}] is not positive definite; make it symmetric and add a small jitter εI to its diagonal`);
+    return matrices.length / (n * n);
+  }
+
+  /**
+   * Eigendecomposition of a batch of symmetric n×n matrices (lower triangle read; cyclic Jacobi, meant
+   * for n ≤ 64 or so): values ascending (n per matrix), vectors row-major n×n per matrix with the
+   * eigenvector of values[j] in column j, signed so its largest-magnitude component (first on ties) is positive.
+   */
+  eigh(matrices: Float64Array, n: number): Eigh {
+    const batch = this.square(matrices, n);
+    const out: Eigh = { values: new Float64Array(batch * n), vectors: new Float64Array(matrices.length) };
+    this.engine.eigh(matrices, batch, n, out.values, out.vectors);
+    const bad = out.values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new Error(`matrices[${Math.floor(bad / n)}] overflowed during the eigendecomposition; scale it down (e.g. by its largest entry) first`);
+    return out;
+  }
+
+  /**
+   * Powers of a batch of SPD n×n matrices, V diag(λ^p) Vᵀ (lower triangle read; p = −½ whitens, ½ is the
+   * square root, −1 the inverse; other p use a deterministic exp/log). Throws, naming the matrix, on an
+   * eigenvalue ≤ 0.
+   */
+  spdPower(matrices: Float64Array, n: number, p: number): Float64Array {
+    const batch = this.square(matrices, n);
+    if (!Number.isFinite(p)) throw new Error(`p must be a finite exponent (e.g. -0.5, 0.5, -1), got ${p}`);
+    const out = new Float64Array(matrices.length);
+    const failed = this.engine.spdPower(matrices, batch, n, p, out);
+    if (failed) {
+      const b = failed - 1, min = this.eigh(matrices.subarray(b * n * n, (b + 1) * n * n), n).values[0];
+      throw new Error(`matrices[${b}] is not positive definite (smallest eigenvalue ${min}); spdPower needs SPD matrices: make it symmetric and add a small jitter εI to its diagonal`);
+    }
+    return out;
+  }
+
+  /**
+   * Weak augmentation α(x) (ssl-semi.md §5): each image shifted by whole pixels, zero fill,
+   * out[v, u] = x[v − dy, u − dx]. Draws per image, in image order: dx then dy, each
+   * rng.integer(−maxShift, maxShift + 1) (one 32-bit word unless rejected). Advances rng.
+   */
+  shiftImages(images: Float32Array, n: number, h: number, w: number, rng: Philox, maxShift = 1): Float32Array {
+    checkImages(images, n, h, w);
+    checkMaxShift(maxShift);
+    const out = new Float32Array(images.length);
+    return this.stream(rng, (s) => { this.engine.shiftImages(s, images, n, h, w, maxShift, out); return out; });
+  }
+
+  /**
+   * Strong augmentation A(x) (ssl-semi.md §5), per image in this order: (1) affine warp, bilinear, zero
+   * outside: output pixel p samples the input at c + R(−φ)(p − c − t)/s, c = ((h−1)/2, (w−1)/2), as torch
+   * affine_grid + grid_sample (align_corners = False); φ > 0 turns the content clockwise as displayed
+   * (v down); (2) contrast gain g, clip to [0, 1]; (3) additive N(0, noiseStd²) noise, clip to [0, 1];
+   * (4) cutout: zero a cutout × cutout square whose top-left corner (row, column) is uniform in
+   * {−1..h−2} × {−1..w−2} (partly outside allowed; {−1..6}² on 8×8). Float64 inside, float32 out.
+   *
+   * Draws per image, in image order, always all of them (whatever the options):
+   * 5 uniforms as rng.uniform(), mapped lo + (hi − lo)·u: φ (degrees, ±maxRotationDeg), s (scale),
+   * tx (columns, ±maxTranslate), ty (rows), g (contrast); then rng.normals(h·w, 0, noiseStd) (pixels in
+   * row-major order, Box–Muller pairs of 4 words); then the cutout corner's column rng.integer(−1, w − 1),
+   * then its row rng.integer(−1, h − 1). Advances rng.
+   */
+  strongAugment(images: Float32Array, n: number, h: number, w: number, rng: Philox, options?: StrongAugmentOptions): Float32Array {
+    checkImages(images, n, h, w);
+    const o = strongOptions(options);
+    checkFinitePixels(images);
+    const out = new Float32Array(images.length);
+    return this.stream(rng, (s) => { this.engine.strongAugment(s, images, n, h, w, o, out); return out; });
+  }
+
+  /**
+   * The warp stage of strongAugment with given parameters, in float64 (for tests against torch and for
+   * callers that draw their own): params holds (rotation in degrees, scale, tx, ty) per image.
+   */
+  warpImages(images: Float32Array, n: number, h: number, w: number, params: Float64Array): Float64Array {
+    checkImages(images, n, h, w);
+    checkWarpParams(params, n);
+    checkFinitePixels(images);
+    const out = new Float64Array(images.length);
+    this.engine.warpImages(images, n, h, w, params, out);
+    return out;
+  }
+
+  /**
+   * k counter-clockwise quarter turns of each image (np.rot90 on the spatial axes: an exact permutation);
+   * k is one integer for all images or an Int32Array with one per image, any sign (taken mod 4). Odd k
+   * needs square images (h = w).
+   */
+  rotate90(images: Float32Array, n: number, h: number, w: number, k: number | Int32Array): Float32Array {
+    checkImages(images, n, h, w);
+    const turns = quarterTurns(k, n, h, w);
+    const out = new Float32Array(images.length);
+    this.engine.rotate90(images, n, h, w, turns, out);
     return out;
   }
 

@@ -2,6 +2,8 @@
 // so its results are bit-identical to the native and wasm builds (checked in conformance.test.ts).
 import { Philox, detLog } from '@repkit/core';
 import type { Engine } from './engine.ts';
+import { tsAugment } from './ts-augment.ts';
+import { tsEigen } from './ts-eigen.ts';
 
 function withStream<T>(state: Uint32Array, draw: (rng: Philox) => T): T {
   const rng = new Philox().setState(state);
@@ -52,6 +54,8 @@ function siftDown(v: Float64Array, ix: Int32Array, o: number, size: number, i: n
 export const tsEngine: Engine = {
   name: 'typescript',
   detail: 'TypeScript, scalar',
+  ...tsAugment,
+  ...tsEigen,
 
   philoxU32: (state, out) => withStream(state, (r) => { for (let i = 0; i < out.length; i++) out[i] = r.nextU32(); }),
   philoxUniform: (state, out, lo, hi) => withStream(state, (r) => { for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * r.uniform(); }),

@@ -18,11 +18,17 @@ interface Exports {
   rk_filtered_ranks(scores: Ptr, B: number, E: number, trueIds: Ptr, offsets: Ptr, ids: Ptr, o: Ptr, p: Ptr, r: Ptr): number;
   rk_topk(x: Ptr, B: number, n: number, k: number, idx: Ptr, val: Ptr): number;
   rk_csr(src: Ptr, dst: Ptr, m: number, n: number, offsets: Ptr, indices: Ptr, dedupe: number): number;
+  rk_eigh(a: Ptr, batch: number, n: number, values: Ptr, vectors: Ptr, work: Ptr): void;
+  rk_spd_power(a: Ptr, batch: number, n: number, p: number, out: Ptr, work: Ptr): number;
+  rk_shift_images(s: Ptr, x: Ptr, n: number, h: number, w: number, maxShift: number, out: Ptr): void;
+  rk_warp_images(x: Ptr, n: number, h: number, w: number, params: Ptr, out: Ptr): void;
+  rk_strong_augment(s: Ptr, x: Ptr, n: number, h: number, w: number, options: Ptr, out: Ptr): void;
+  rk_rotate90(x: Ptr, n: number, h: number, w: number, k: Ptr, out: Ptr): void;
 }
 
-type Arr = Uint32Array | Int32Array | Float64Array;
-/** An argument array: copied in ('in'), copied back ('out'), or both. */
-type Slot = [Arr | null, 'in' | 'out' | 'inout'];
+type Arr = Uint32Array | Int32Array | Float32Array | Float64Array;
+/** An argument array: copied in ('in'), copied back ('out'), or both; or scratch space of so many bytes. */
+type Slot = [Arr | null, 'in' | 'out' | 'inout'] | [number, 'scratch'];
 
 const SCORE_CHUNK_BYTES = 64 * 1024 * 1024; // score output per call: keeps wasm memory at |candidates| + 64 MiB
 
@@ -42,8 +48,9 @@ export class WasmEngine implements Engine {
     const ptrs: Ptr[] = [];
     let top = this.base;
     for (const [a] of slots) {
-      ptrs.push(a ? top : 0);
-      if (a) top = (top + a.byteLength + 15) & ~15;
+      const bytes = typeof a === 'number' ? a : a ? a.byteLength : 0;
+      ptrs.push(a !== null ? top : 0);
+      top = (top + bytes + 15) & ~15;
     }
     const mem = this.x.memory;
     if (top > mem.buffer.byteLength) {
@@ -55,12 +62,12 @@ export class WasmEngine implements Engine {
     }
     const bytes = new Uint8Array(mem.buffer);
     slots.forEach(([a, mode], i) => {
-      if (a && mode !== 'out') bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ptrs[i]!);
+      if (a && typeof a !== 'number' && mode !== 'out') bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ptrs[i]!);
     });
     const ret = f(...ptrs);
     const after = new Uint8Array(mem.buffer);
     slots.forEach(([a, mode], i) => {
-      if (a && mode !== 'in') new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(after.subarray(ptrs[i]!, ptrs[i]! + a.byteLength));
+      if (a && typeof a !== 'number' && mode !== 'in') new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(after.subarray(ptrs[i]!, ptrs[i]! + a.byteLength));
     });
     return ret ?? 0;
   }
@@ -102,6 +109,31 @@ export class WasmEngine implements Engine {
 
   cholesky(a: Float64Array, batch: number, n: number, factor: Float64Array, logdet: Float64Array): number {
     return this.run([[a, 'in'], [factor, 'out'], [logdet, 'out']], (ap, l, ld) => this.x.rk_cholesky(ap!, batch, n, l!, ld!));
+  }
+
+  eigh(a: Float64Array, batch: number, n: number, values: Float64Array, vectors: Float64Array): void {
+    this.run([[a, 'in'], [values, 'out'], [vectors, 'out'], [8 * (2 * n * n + n), 'scratch']],
+      (ap, vl, vc, wk) => this.x.rk_eigh(ap!, batch, n, vl!, vc!, wk!));
+  }
+
+  spdPower(a: Float64Array, batch: number, n: number, p: number, out: Float64Array): number {
+    return this.run([[a, 'in'], [out, 'out'], [8 * (2 * n * n + n), 'scratch']], (ap, o, wk) => this.x.rk_spd_power(ap!, batch, n, p, o!, wk!));
+  }
+
+  shiftImages(state: Uint32Array, images: Float32Array, n: number, h: number, w: number, maxShift: number, out: Float32Array): void {
+    this.run([[state, 'inout'], [images, 'in'], [out, 'out']], (s, x, o) => this.x.rk_shift_images(s!, x!, n, h, w, maxShift, o!));
+  }
+
+  warpImages(images: Float32Array, n: number, h: number, w: number, params: Float64Array, out: Float64Array): void {
+    this.run([[images, 'in'], [params, 'in'], [out, 'out']], (x, p, o) => this.x.rk_warp_images(x!, n, h, w, p!, o!));
+  }
+
+  strongAugment(state: Uint32Array, images: Float32Array, n: number, h: number, w: number, options: Float64Array, out: Float32Array): void {
+    this.run([[state, 'inout'], [images, 'in'], [options, 'in'], [out, 'out']], (s, x, op, o) => this.x.rk_strong_augment(s!, x!, n, h, w, op!, o!));
+  }
+
+  rotate90(images: Float32Array, n: number, h: number, w: number, k: Int32Array, out: Float32Array): void {
+    this.run([[images, 'in'], [k, 'in'], [out, 'out']], (x, kp, o) => this.x.rk_rotate90(x!, n, h, w, kp!, o!));
   }
 
   filteredRanks(scores: Float64Array, B: number, E: number, trueIds: Int32Array, offsets: Int32Array, ids: Int32Array,

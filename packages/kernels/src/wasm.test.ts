@@ -34,8 +34,9 @@ describe('wasm/kernels.wasm', () => {
     const m = new WebAssembly.Module(bytes);
     expect(WebAssembly.Module.imports(m)).toEqual([]);
     const names = WebAssembly.Module.exports(m).map((e) => e.name).sort();
-    expect(names).toEqual(['__heap_base', 'memory', 'rk_cholesky', 'rk_csr', 'rk_filtered_ranks', 'rk_negatives', 'rk_philox_integer',
-      'rk_philox_normal', 'rk_philox_u32', 'rk_philox_uniform', 'rk_sample_neighbors', 'rk_score', 'rk_topk']);
+    expect(names).toEqual(['__heap_base', 'memory', 'rk_cholesky', 'rk_csr', 'rk_eigh', 'rk_filtered_ranks', 'rk_negatives', 'rk_philox_integer',
+      'rk_philox_normal', 'rk_philox_u32', 'rk_philox_uniform', 'rk_rotate90', 'rk_sample_neighbors', 'rk_score', 'rk_shift_images',
+      'rk_spd_power', 'rk_strong_augment', 'rk_topk', 'rk_warp_images']);
   });
 
   if (skip) it.skip(`rebuild from native/src skipped: ${skip}`, () => {});

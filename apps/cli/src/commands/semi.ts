@@ -1,4 +1,4 @@
-// `repkit semi spread|propagate`: graph-based semi-supervised learning on digits, iris or a CSV. With
+// `repkit semi spread|propagate` (and the recipes of semi-recipes.ts): graph-based semi-supervised learning on digits, iris or a CSV. With
 // complete labels, a fraction is kept by the mask of sklearn_ref.py (RandomState(seed), draw-th rand(n));
 // a CSV whose label column already holds −1 is used as given. Accuracy is on the hidden labels.
 import type { Command } from 'commander';
@@ -6,6 +6,7 @@ import { Tensor } from '@repkit/core';
 import { semi } from '@repkit/methods';
 import { parseIntArg, parseNumberArg } from '../args.ts';
 import { loadBackend, loadData, parseNonNegative, withCommon, type CommonOptions } from './cluster.ts';
+import { addRecipeCommands } from './semi-recipes.ts';
 
 interface SemiOptions extends CommonOptions {
   kernel: string; nNeighbors: string; gamma: string; alpha: string; maxIter?: string; tol: string; labelled: string; draw: string;
@@ -41,7 +42,8 @@ async function run(variant: 'spread' | 'propagate', o: SemiOptions): Promise<voi
 }
 
 export function semiCommand(program: Command): void {
-  const group = program.command('semi').description('graph-based semi-supervised learning: label spreading and label propagation');
+  const group = program.command('semi').description('semi-supervised learning: label spreading and propagation, and the recipes FixMatch, MixMatch, Mean Teacher, entropy minimisation, self-training');
+  addRecipeCommands(group);
   for (const [name, what] of [['spread', 'label spreading (Zhou et al. 2004)'], ['propagate', 'label propagation (Zhu & Ghahramani 2002)']] as const) {
     withCommon(group.command(name).description(`${what}; prints the accuracy on the rows whose labels were hidden`))
       .option('--kernel <knn|rbf>', 'affinity graph', 'knn')

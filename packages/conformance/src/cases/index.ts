@@ -7,5 +7,6 @@ import { compositeCases, trainCases } from './composites.ts';
 import { nnCases } from './nn.ts';
 import { kgeCases } from './kge.ts';
 import { classicalCases } from './classical.ts';
+import { semiCases } from './semi.ts';
 
-export const allCases: readonly Case[] = [...opCases, ...elementwiseCases, ...shapeCases, ...convCases, ...compositeCases, ...nnCases, ...trainCases, ...classicalCases, ...kgeCases];
+export const allCases: readonly Case[] = [...opCases, ...elementwiseCases, ...shapeCases, ...convCases, ...compositeCases, ...nnCases, ...trainCases, ...classicalCases, ...kgeCases, ...semiCases];

@@ -45,3 +45,21 @@ describe('trainStep carry', () => {
     await expect(Trainer.create(emaStep(), new ReferenceBackend(), { w: tensor([0, 0], [2], 'float64') })).rejects.toThrow(/carried input 'teacher'/);
   });
 });
+
+describe('Trainer snapshot', () => {
+  it('restores parameters, optimizer state, carried inputs and the step count', async () => {
+    const init = { w: tensor([0, 0], [2], 'float64'), teacher: tensor([1, -2], [2], 'float64') };
+    const feeds = { target: tensor([2, 4], [2], 'float64'), decay: tensor([0.5], [], 'float64') };
+    const a = await Trainer.create(emaStep(), new ReferenceBackend(), init);
+    await a.run(feeds);
+    const snap = a.snapshot();
+    await a.run(feeds);
+    const b = await Trainer.create(emaStep(), new ReferenceBackend(), init);
+    b.restore(snap);
+    await b.run(feeds);
+    expect(b.t).toBe(2);
+    expect(b.params.w!.toArray()).toEqual(a.params.w!.toArray());
+    expect(b.carried.teacher!.toArray()).toEqual(a.carried.teacher!.toArray());
+    expect(() => b.restore({ ...snap, state: {} })).toThrow(/Trainer.restore: state 'teacher' is missing/);
+  });
+});

@@ -3,6 +3,7 @@
 import type { Backend, Executable, Feeds } from '../backend/backend.ts';
 import { Tensor, scalar, zeros } from '../tensor.ts';
 import type { TrainStep } from './train-step.ts';
+import type { TrainerSnapshot } from './sparse-trainer.ts';
 
 export class Trainer {
   /** Steps taken so far. */
@@ -55,6 +56,23 @@ export class Trainer {
       if (v.size === 1) metrics[m] = v.item();
     }
     return metrics;
+  }
+
+  /** Step count, parameters, optimizer state and carried inputs (under `state`), for a checkpoint. */
+  snapshot(): TrainerSnapshot {
+    return { t: this.t, tables: {}, params: { ...this.params }, state: { ...this.state, ...this.carried } };
+  }
+
+  /** Continue from a snapshot of a trainer compiled from the same step. */
+  restore(snap: TrainerSnapshot): void {
+    for (const [group, want] of [['params', this.params], ['state', this.state], ['state', this.carried]] as const) {
+      for (const name of Object.keys(want)) {
+        const t = snap[group][name];
+        if (!t || t.size !== want[name]!.size) throw new Error(`Trainer.restore: ${group} '${name}' is missing or has the wrong size; was the snapshot taken from the same train step?`);
+        want[name] = t;
+      }
+    }
+    this.t = snap.t;
   }
 
   dispose(): void {

@@ -20,4 +20,4 @@ export * from './train.ts';
 export * from './evaluate.ts';
 export * from './models.ts';
 export * from './persist.ts';
-export * from './checkpoint.ts';
+export * from '../checkpoint.ts';

@@ -3,7 +3,7 @@
 // stopping on validation MRR and checkpoints that resume exactly.
 import { Philox, SparseTrainer, Tensor, adagrad, adam, getBackend, sgd, type Optimizer, type TableSemantics } from '@repkit/core';
 import type { TriplesDataset } from '@repkit/data';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint.ts';
 import { evaluateKge } from './evaluate.ts';
 import { globalIdInputs, lossGraph, type LossKind } from './graphs.ts';
 import type { KgeModel } from './model.ts';

@@ -84,7 +84,8 @@ function checkStorage(p: TensorProto, what: string): void {
 function aligned(raw: Uint8Array, n: number, width: number, what: string): Uint8Array {
   if (raw.length !== n * width) throw new Error(`${what}: raw_data has ${raw.length} bytes, expected ${n * width} (${n} values × ${width} bytes)`);
   if (!LITTLE_ENDIAN) throw new Error(`${what}: this host is big-endian; ONNX raw_data is little-endian`);
-  return raw.slice();
+  // A copy into a fresh buffer: raw may be a view into a Node Buffer's pool, where Buffer#slice shares memory.
+  return new Uint8Array(raw);
 }
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

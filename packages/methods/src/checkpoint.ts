@@ -1,13 +1,15 @@
-// Checkpoints of a KGE training run: the trainer's snapshot (tables with optimizer state), the epoch,
-// the losses so far and the generators' positions, so a resumed run continues exactly where it stopped.
-// Written into a temporary folder and renamed over the previous checkpoint (never half-written).
+// Checkpoints of a training run (KGE, semi- and self-supervised recipes): the trainer's snapshot (tables,
+// parameters, optimizer state, carried state), the epoch or step, the losses so far and the generators'
+// positions, so a resumed run continues exactly where it stopped. Written into a temporary folder and
+// renamed over the previous checkpoint (never half-written).
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor, type TrainerSnapshot } from '@repkit/core';
 
-export interface KgeCheckpoint {
+export interface RunCheckpoint {
   /** Settings that must match to resume (model, sizes, batch, sampler, optimizer, …). */
   fingerprint: string;
+  /** Epochs (KGE) or steps (recipes) done. */
   epoch: number;
   losses: number[];
   /** Philox states (getState) by stream name. */
@@ -25,7 +27,7 @@ function readF32(file: string): Float32Array {
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-export function saveCheckpoint(dir: string, c: KgeCheckpoint): void {
+export function saveCheckpoint(dir: string, c: RunCheckpoint, kind = 'kge'): void {
   const tmp = `${dir.replace(/\/+$/, '')}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -37,7 +39,7 @@ export function saveCheckpoint(dir: string, c: KgeCheckpoint): void {
       tensors[`${group}:${name}`] = { group, shape: [...t.shape] };
     }
   }
-  const meta = { format: 'repkit-kge-checkpoint-1', fingerprint: c.fingerprint, epoch: c.epoch, losses: c.losses, rng: c.rng, t: c.snapshot.t, tables: Object.keys(c.snapshot.tables), tensors };
+  const meta = { format: `repkit-${kind}-checkpoint-1`, fingerprint: c.fingerprint, epoch: c.epoch, losses: c.losses, rng: c.rng, t: c.snapshot.t, tables: Object.keys(c.snapshot.tables), tensors };
   writeFileSync(join(tmp, 'checkpoint.json'), JSON.stringify(meta) + '\n');
   const old = `${dir}.old-${process.pid}`;
   if (existsSync(dir)) renameSync(dir, old);
@@ -46,11 +48,11 @@ export function saveCheckpoint(dir: string, c: KgeCheckpoint): void {
 }
 
 /** The checkpoint in `dir`, or undefined when there is none; throws when it belongs to other settings. */
-export function loadCheckpoint(dir: string, fingerprint: string): KgeCheckpoint | undefined {
+export function loadCheckpoint(dir: string, fingerprint: string, kind = 'kge'): RunCheckpoint | undefined {
   const file = join(dir, 'checkpoint.json');
   if (!existsSync(file)) return undefined;
   const meta = JSON.parse(readFileSync(file, 'utf8'));
-  if (meta.format !== 'repkit-kge-checkpoint-1') throw new Error(`${file}: not a repkit KGE checkpoint`);
+  if (meta.format !== `repkit-${kind}-checkpoint-1`) throw new Error(`${file}: not a repkit ${kind} checkpoint (format ${meta.format})`);
   if (meta.fingerprint !== fingerprint) {
     throw new Error(`checkpoint ${dir} was written with other settings (${meta.fingerprint}); use another --checkpoint folder or the same settings (${fingerprint})`);
   }

@@ -1,0 +1,78 @@
+// `npm run bench -- semi`: one FixMatch train step (MLP 64-256-256-10, B = 50, μ = 7: 750 rows in one
+// forward, Adam with coupled weight decay) on onnxruntime-cpu, wasm and PyTorch 1.13 CPU on the same
+// batch, single-threaded, medians of interleaved runs, printed as ratios. A last line adds the host side
+// of a real step (batch draw and the weak/strong augmentation kernels) to the onnxruntime step.
+import { fileURLToPath } from 'node:url';
+import { Philox, Tensor, Trainer, adam, getBackend, mlpInit, trainStep, type Feeds } from '@repkit/core';
+import '@repkit/backend-onnxruntime';
+import '@repkit/backend-wasm';
+import { kernels } from '@repkit/kernels';
+import { semi } from '@repkit/methods';
+import { PythonPeer, pythonMissing } from './python.ts';
+import { interleave, median, type Engine } from './stats.ts';
+
+const SIZES = [64, 256, 256, 10];
+const B = 50, MU = 7, TAU = 0.95;
+
+function batch(rng: Philox): Feeds {
+  const rows = (n: number) => new Tensor('float32', [n, SIZES[0]!], Float32Array.from(rng.uniforms(n * SIZES[0]!)));
+  return { xl: rows(B), uw: rows(MU * B), us: rows(MU * B), y: new Tensor('int32', [B], rng.integers(B, 0, 10)) };
+}
+
+async function repkitEngine(backendName: string, withHost = false): Promise<Engine> {
+  const backend = await getBackend(backendName);
+  const fm = new semi.FixMatch({ batchSize: B, mu: MU, threshold: TAU });
+  const step = trainStep(fm.lossGraph(SIZES[0]!, SIZES.at(-1)!), { optimizer: adam({ lr: 1e-3, weightDecay: 5e-4 }), fuse: true });
+  const rng = new Philox(0);
+  const trainer = await Trainer.create(step, backend, mlpInit(rng.fork(1), SIZES));
+  const fixed = batch(rng.fork(2));
+  // The host side of a recipe step: draw rows, then weak views of B + μB images and strong views of μB.
+  const task = semi.digitsProtocol(50), X = task.X.data as Float32Array, draws = rng.fork(3), K = kernels();
+  const pool = Int32Array.from({ length: 1000 }, (_, i) => i);
+  const hostBatch = (): Feeds => {
+    const il = semi.drawRows(draws, pool, B), iu = semi.drawRows(draws, pool, MU * B);
+    const view = (idx: Int32Array, strong: boolean) => {
+      const imgs = semi.rowsOf(X, 64, idx);
+      return new Tensor('float32', [idx.length, 64], strong ? K.strongAugment(imgs, idx.length, 8, 8, draws) : K.shiftImages(imgs, idx.length, 8, 8, draws));
+    };
+    return { xl: view(il, false), uw: view(iu, false), us: view(iu, true), y: fixed.y! };
+  };
+  for (let i = 0; i < 5; i++) await trainer.run(withHost ? hostBatch() : fixed);
+  return {
+    name: withHost ? `${backendName}+host` : backendName,
+    label: withHost ? `${backend.describe()} + host batch & augmentation (kernels: ${K.engine.name})` : backend.describe(),
+    async time(n) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) await trainer.run(withHost ? hostBatch() : fixed);
+      return (performance.now() - t0) / n;
+    },
+  };
+}
+
+export async function benchSemi(): Promise<void> {
+  const engines: Engine[] = [await repkitEngine('onnxruntime'), await repkitEngine('wasm'), await repkitEngine('onnxruntime', true)];
+  const missing = pythonMissing('torch');
+  let peer: PythonPeer | undefined;
+  if (missing) {
+    console.log(`pytorch: skipped (${missing})`);
+  } else {
+    peer = new PythonPeer(fileURLToPath(new URL('../py/fixmatch_torch.py', import.meta.url)), [JSON.stringify({ sizes: SIZES, batch: B, mu: MU, threshold: TAU })]);
+    const hello = await peer.next<{ engine: string; threads: number }>();
+    engines.push({ name: 'pytorch', label: `${hello.engine} CPU, ${hello.threads} thread, float32`, time: async (n) => (await peer!.ask<{ ms: number }>(`run ${n}`)).ms });
+  }
+  const runs = await interleave(engines, 9, 10);
+  peer?.close();
+  const ms = new Map([...runs].map(([k, v]) => [k, median(v)]));
+  console.log(`bench semi: FixMatch train step, MLP ${SIZES.join('-')}, B = ${B}, μ = ${MU} (${B + 2 * MU * B} rows per forward), Adam; median of 9 interleaved rounds × 10 steps; single-threaded`);
+  const torch = ms.get('pytorch');
+  for (const e of engines) {
+    const m = ms.get(e.name)!;
+    const ratio = torch ? `${(m / torch).toFixed(2)}× pytorch` : '';
+    console.log(`  ${e.label.padEnd(86)} float32  ${m.toFixed(3)} ms/step  ${ratio}`);
+  }
+  if (torch) {
+    const ort = ms.get('onnxruntime')!, wasm = ms.get('wasm')!;
+    console.log(`  target onnxruntime-cpu ≤ 1.0× pytorch: ${ort <= torch ? 'met' : 'NOT met'} (${(ort / torch).toFixed(2)}×)`);
+    console.log(`  target wasm ≤ 3× pytorch: ${wasm <= 3 * torch ? 'met' : 'NOT met'} (${(wasm / torch).toFixed(2)}×)`);
+  }
+}

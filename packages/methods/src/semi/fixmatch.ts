@@ -1,0 +1,72 @@
+// FixMatch (Sohn et al. 2020; ssl-semi.md §3.3): confident pseudo-labels from a weak view of each
+// unlabelled image train the model on a strong view of it. One forward over [α(x); α(u); A(u)].
+import { Tensor, Trainer, add, concat, crossEntropy, mean, mlpInit, mul, slice, type Backend, type Graph, type Philox } from '@repkit/core';
+import { SemiSupervisedClassifier, drawRows, images, mlpLossGraph, strongView, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
+import { checkThreshold, fixmatchUnlabelledLoss } from './losses.ts';
+import { checkInt } from '../validate.ts';
+
+export interface FixMatchOptions extends SemiOptions {
+  /** Confidence threshold τ of a pseudo-label (default 0.95). */
+  threshold?: number;
+  /** Unlabelled images per labelled one, μ (default 7). */
+  mu?: number;
+  /** Weight λ_u of the unlabelled term (default 1). */
+  lambdaU?: number;
+  /** Labelled images per step, B (default 50). */
+  batchSize?: number;
+}
+
+export class FixMatch extends SemiSupervisedClassifier {
+  readonly threshold: number;
+  readonly mu: number;
+  readonly lambdaU: number;
+  readonly batchSize: number;
+
+  constructor(opts: FixMatchOptions = {}) {
+    super('fixmatch', opts);
+    this.threshold = opts.threshold ?? 0.95;
+    this.mu = opts.mu ?? 7;
+    this.lambdaU = opts.lambdaU ?? 1;
+    this.batchSize = opts.batchSize ?? 50;
+    checkThreshold('threshold', this.threshold);
+    checkInt('mu', this.mu, 1);
+    checkInt('batchSize', this.batchSize, 1);
+    if (!(this.lambdaU >= 0)) throw new Error(`lambdaU must be ≥ 0, got ${this.lambdaU}`);
+  }
+
+  settings(): Record<string, unknown> {
+    return { threshold: this.threshold, mu: this.mu, lambdaU: this.lambdaU, batchSize: this.batchSize };
+  }
+
+  /** The step's loss over one forward of [α(x) (B); α(u) (μB); A(u) (μB)] rows of `features` values. */
+  lossGraph(features: number, classes: number): Graph {
+    const B = this.batchSize, U = this.mu * B, F = features;
+    return mlpLossGraph('fixmatch', [F, ...this.hidden, classes], (b, net) => {
+      const logits = net(concat([b.data('xl', 'float32', [B, F]), b.data('uw', 'float32', [U, F]), b.data('us', 'float32', [U, F])], 0));
+      const part = (from: number, n: number) => slice(logits, [from], [from + n], [0]);
+      const ls = crossEntropy(part(0, B), b.data('y', 'int32', [B]));
+      const lu = fixmatchUnlabelledLoss(part(B, U), part(B + U, U), this.threshold);
+      return { loss: add(ls, mul(lu.loss, this.lambdaU)), supervised: ls, unlabelled: lu.loss, maskRate: mean(lu.mask) };
+    });
+  }
+
+  protected async train(data: SemiData, backend: Backend, rng: Philox, fit: SemiFitOptions): Promise<void> {
+    const B = this.batchSize, U = this.mu * B, F = data.features;
+    const trainer = await Trainer.create(this.step(this.lossGraph(F, this.nClasses_)), backend, mlpInit(rng.fork(1), this.sizes()));
+    const draws = rng.fork(2);
+    try {
+      await this.loop(trainer, this.steps, () => {
+        const il = drawRows(draws, data.labelled, B), iu = drawRows(draws, data.unlabelled, U);
+        return {
+          xl: images(weakView(draws, data, il, this.imageShape), B, F),
+          uw: images(weakView(draws, data, iu, this.imageShape), U, F),
+          us: images(strongView(draws, data, iu, this.imageShape), U, F),
+          y: new Tensor('int32', [B], il.map((i) => data.y[i]!)),
+        };
+      }, { draws }, fit);
+    } finally {
+      trainer.dispose();
+    }
+    this.params_ = { ...trainer.params };
+  }
+}
