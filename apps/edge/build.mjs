@@ -1,11 +1,14 @@
 // Builds the edge page into apps/edge/dist (or --outdir DIR): index.html, main.js bundled by esbuild
-// for browsers, the tfjs-backend-wasm .wasm files, and the onnxruntime-web peer when it is installed.
-// Usage: node apps/edge/build.mjs [--outdir DIR] [--no-minify]
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// for browsers, the tfjs-backend-wasm .wasm files, the onnxruntime-web peer when it is installed, and
+// models/digits.onnx: the digits MLP trained here (src/digits-model.ts, ~5 s, same bytes every build)
+// or the export given by --digits-model.
+// Usage: node apps/edge/build.mjs [--outdir DIR] [--no-minify] [--digits-model FILE.onnx]
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { tsImport } from 'tsx/esm/api';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -49,7 +52,21 @@ async function buildPeer(outdir, minify) {
   return { onnxruntimeWeb: { module: 'peer-ort.js', wasmPaths: 'ort/', version } };
 }
 
-export async function buildEdge({ outdir = join(here, 'dist'), minify = true } = {}) {
+/** models/digits.onnx in the page's folder: `given` copied, or a fresh one trained (deterministic: seed 0). */
+async function digitsModel(outdir, given) {
+  mkdirSync(join(outdir, 'models'), { recursive: true });
+  const file = join(outdir, 'models', 'digits.onnx');
+  if (given) {
+    if (!existsSync(given)) throw new Error(`--digits-model: no file '${given}'; pass an .onnx written by this build (dist/models/digits.onnx), or leave it out to train one`);
+    copyFileSync(given, file);
+    return { file, trained: false };
+  }
+  // The trainer is TypeScript on Node (it reads the dataset); tsx compiles it as the repkit CLI does.
+  const { writeDigitsModel } = await tsImport('./src/digits-model.ts', import.meta.url);
+  return { ...(await writeDigitsModel(file)), trained: true };
+}
+
+export async function buildEdge({ outdir = join(here, 'dist'), minify = true, digits } = {}) {
   outdir = resolve(outdir);
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(join(outdir, 'wasm'), { recursive: true });
@@ -61,15 +78,20 @@ export async function buildEdge({ outdir = join(here, 'dist'), minify = true } =
   for (const f of wasm) copyFileSync(join(wasmDist, f), join(outdir, 'wasm', f));
   const peers = await buildPeer(outdir, minify);
   writeFileSync(join(outdir, 'peers.json'), JSON.stringify(peers, null, 1) + '\n');
+  const digitsInfo = await digitsModel(outdir, digits);
   const bytes = result.metafile.outputs[join(relative(process.cwd(), outdir), 'main.js')]?.bytes;
-  return { outdir, mainBytes: bytes, wasm, peers };
+  return { outdir, mainBytes: bytes, wasm, peers, digits: digitsInfo };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--outdir');
   if (at >= 0 && !args[at + 1]) throw new Error('--outdir needs a folder, e.g. --outdir apps/edge/dist');
-  const r = await buildEdge({ outdir: at >= 0 ? args[at + 1] : undefined, minify: !args.includes('--no-minify') });
+  const dm = args.indexOf('--digits-model');
+  if (dm >= 0 && !args[dm + 1]) throw new Error('--digits-model needs a file, e.g. --digits-model apps/edge/dist/models/digits.onnx');
+  const r = await buildEdge({ outdir: at >= 0 ? args[at + 1] : undefined, minify: !args.includes('--no-minify'), digits: dm >= 0 ? args[dm + 1] : undefined });
   const kib = r.mainBytes === undefined ? '?' : (r.mainBytes / 1024).toFixed(0);
   console.log(`edge page built in ${r.outdir}: main.js ${kib} KiB, wasm/${r.wasm.join(', wasm/')}; peer: ${r.peers.onnxruntimeWeb ? `onnxruntime-web ${r.peers.onnxruntimeWeb.version}` : r.peers.missing}`);
+  const d = r.digits;
+  console.log(d.trained ? `models/digits.onnx: digits MLP trained, test accuracy ${(d.accuracy * 100).toFixed(2)} % (797 images), ${(d.bytes / 1024).toFixed(0)} KiB` : `models/digits.onnx: copied from ${args[dm + 1]}`);
 }

@@ -7,10 +7,11 @@ import { benchKgeTranse } from './kge-transe.ts';
 import { benchServe } from './serve.ts';
 import { benchClassical } from './classical.ts';
 import { benchKgeTable } from './kge-table.ts';
+import { benchEdge } from './edge.ts';
 import { benchSemi } from './semi.ts';
 import { benchSemiTable } from './semi-table.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical, 'kge-table': () => benchKgeTable(), semi: benchSemi, 'semi-table': benchSemiTable };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical, 'kge-table': () => benchKgeTable(), edge: benchEdge, semi: benchSemi, 'semi-table': benchSemiTable };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {

@@ -1,19 +1,14 @@
 // The edge page: fetch an exported KGE model, import it with repkit and run it on the wasm backend in
-// this page; pick a head and a relation, see the top tails, the backend and the inference time.
-import { WasmBackend, importOnnx, inspectModel, kgeFeeds, kgeLabels, topPredictions, type Executable, type KgeLabels, type Prediction } from './repkit.ts';
-import type { Peer } from './peer-ort.ts';
+// this page; pick a head and a relation, see the top tails, the backend and the inference time. The
+// digits panel (digits-panel.ts) shares the engine and the peer.
+import { WasmBackend, importOnnx, inspectModel, kgeFeeds, kgeLabels, topPredictions, type Executable, type Feeds, type KgeLabels, type Prediction } from './repkit.ts';
+import type { Peer, PeerFeed } from './peer-ort.ts';
+import { peerFactory } from './peers.ts';
+import { startDigits } from './digits-panel.ts';
+import { $, fmt } from './dom.ts';
 
 interface Source { name: string; url: string }
 interface Loaded { source: Source; labels: KgeLabels; exe: Executable; peer: Peer | null }
-/** peers.json, written by build.mjs: which peer engines were bundled, or why none was. */
-interface Peers { onnxruntimeWeb?: { module: string; wasmPaths: string; version: string }; missing?: string }
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const e = document.getElementById(id);
-  if (!e) throw new Error(`the page lacks #${id}; rebuild it with node apps/edge/build.mjs`);
-  return e as T;
-};
-const fmt = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 
 /** The page's state for people and for tests: loading, ready, running, done or error. */
 function setStatus(state: 'loading' | 'ready' | 'running' | 'done' | 'error', text: string): void {
@@ -56,21 +51,33 @@ function showTable(tbody: HTMLElement, rows: readonly Prediction[]): void {
 let backend: Promise<WasmBackend> | undefined;
 let current: Loaded | undefined;
 
-async function loadPeer(bytes: Uint8Array): Promise<Peer | null> {
-  const res = await fetch('peers.json').catch(() => null);
-  const peers: Peers = res?.ok ? ((await res.json()) as Peers) : { missing: 'peers.json is missing; rebuild with node apps/edge/build.mjs' };
-  $('peer-panel').hidden = !peers.onnxruntimeWeb;
+/** The one tfjs wasm engine of the page; its .wasm files are served next to it (build.mjs copies them to dist/wasm/). */
+function wasmBackend(): Promise<WasmBackend> {
+  backend ??= WasmBackend.create({ wasmPaths: new URL('wasm/', location.href).href });
+  return backend;
+}
+
+/** The feeds of a KGE query as the peer takes them. */
+function peerFeeds(feeds: Feeds): Record<string, PeerFeed> {
+  return Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, { data: t.data as Int32Array, dims: t.shape }]));
+}
+
+async function loadPeer(bytes: Uint8Array, warm: { side: string; feeds: Feeds }): Promise<Peer | null> {
+  const peers = await peerFactory();
+  $('peer-panel').hidden = Boolean(peers.missing);
   $('peer-note').textContent = peers.missing ? `Peer comparison unavailable: ${peers.missing}` : '';
-  if (!peers.onnxruntimeWeb) return null;
-  const mod = (await import(new URL(peers.onnxruntimeWeb.module, location.href).href)) as { createPeer(wasmPaths: string, bytes: Uint8Array): Promise<Peer> };
-  const peer = await mod.createPeer(new URL(peers.onnxruntimeWeb.wasmPaths, location.href).href, bytes);
+  if (peers.missing !== undefined) return null;
+  const peer = await peers.create(bytes);
   $('peer-name').textContent = peer.name;
+  // One run before any timing, as for repkit: onnxruntime-web's first run also allocates its buffers.
+  await peer.run(peerFeeds(warm.feeds), [warm.side]);
   return peer;
 }
 
 async function load(source: Source): Promise<void> {
   setStatus('loading', `fetching ${source.url}…`);
   current?.exe.dispose();
+  void current?.peer?.release();
   current = undefined;
   const t0 = performance.now();
   const res = await fetch(source.url);
@@ -79,15 +86,14 @@ async function load(source: Source): Promise<void> {
   const labels = kgeLabels(inspectModel(bytes).metadata, source.url);
   if (!labels) throw new Error(`${source.url} is not a repkit KGE export (no metadata repkit.kind = kge); export it with 'repkit kge export'`);
   const t1 = performance.now();
-  // The .wasm files are served next to this page (build.mjs copies them to dist/wasm/).
-  backend ??= WasmBackend.create({ wasmPaths: new URL('wasm/', location.href).href });
-  const b = await backend;
+  const b = await wasmBackend();
   const exe = await b.compile(importOnnx(bytes));
   const t2 = performance.now();
   // One run before any timing: the first run also sets up the engine's kernels.
-  await exe.run(kgeFeeds(labels, { head: labels.entities[0]!, relation: labels.relations[0]! }).feeds);
+  const warm = kgeFeeds(labels, { head: labels.entities[0]!, relation: labels.relations[0]! });
+  await exe.run(warm.feeds);
   const t3 = performance.now();
-  const peer = await loadPeer(bytes).catch((e: Error) => {
+  const peer = await loadPeer(bytes, warm).catch((e: Error) => {
     $('peer-note').textContent = `Peer comparison failed: ${e.message}`;
     return null;
   });
@@ -115,8 +121,8 @@ async function predict(): Promise<void> {
   showTable($('predictions'), mine);
   $('time').textContent = `${fmt(ms)} (1 query × ${m.labels.entities.length} candidates)`;
   if (m.peer) {
-    const p = await m.peer.run(Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.data as Int32Array])), side);
-    const theirs = topPredictions(p.scores, m.labels.entities, top);
+    const p = await m.peer.run(peerFeeds(feeds), [side]);
+    const theirs = topPredictions(p.outputs[side]!, m.labels.entities, top);
     showTable($('peer-predictions'), theirs);
     $('peer-time').textContent = fmt(p.ms);
     $('peer-agree').textContent = theirs.every((t, i) => t.label === mine[i]!.label) ? `yes, same top ${top}` : 'no: the rankings differ';
@@ -125,6 +131,7 @@ async function predict(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  startDigits(wasmBackend);
   const list = await sources();
   const select = $<HTMLSelectElement>('model');
   fill(select, list.map((s) => s.name));

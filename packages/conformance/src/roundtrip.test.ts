@@ -43,8 +43,9 @@ function expectSame(a: Results, b: Results): void {
   }
 }
 
-// A reduction over no axes is a no-op that export writes as Identity, so import has nothing to read back.
-const noop = (n: Graph['nodes'][number]): boolean => n.op.startsWith('reduce') && (n.attrs.axes as number[]).length === 0;
+// A reduction over no axes, and stopGradient (a barrier for autodiff only), export as Identity: import reads nothing back.
+const noop = (n: Graph['nodes'][number]): boolean =>
+  n.op === 'stopGradient' || (n.op.startsWith('reduce') && (n.attrs.axes as number[]).length === 0);
 const ops = (g: Graph): string[] => g.nodes.filter((n) => !noop(n)).map((n) => n.op);
 
 interface Trip { name: string; graph: Graph; feeds: Record<string, Tensor> }
