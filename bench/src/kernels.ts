@@ -1,10 +1,12 @@
 // `npm run bench -- kernels`: every host kernel of @repkit/kernels on the native addon, the wasm module
 // and TypeScript, single-threaded, medians of interleaved rounds, printed as ratios to TypeScript;
 // fused L1 1-vs-all scoring also against onnxruntime-cpu computing the same scores by broadcasting.
-// REPKIT_BENCH_KERNELS=images,eigen runs only those groups (core, images, eigen; default all).
+// REPKIT_BENCH_KERNELS=images,eigen runs only those groups (score, core, images, eigen; default all).
+// On x86-64 the addon scores with AVX2 where the CPU has it; the score cases also time its SSE2 path
+// (native-sse2: the same addon with AVX2 switched off), interleaved with the others.
 import { GraphBuilder, Philox, Tensor, abs, getBackend, neg, reshape, sub, sum, type Executable } from '@repkit/core';
 import '@repkit/backend-onnxruntime';
-import { kernels, kernelsInfo, type EngineName, type Kernels } from '@repkit/kernels';
+import { Kernels, kernels, kernelsInfo, type EngineName } from '@repkit/kernels';
 import { interleave, median, type Engine } from './stats.ts';
 
 const D = 100, CANDIDATES = 100_000, QUERIES = 1000, QUERY_BATCH = 100, ORT_BATCH = 4, ORT_QUERIES = 16;
@@ -22,12 +24,22 @@ interface Case {
   rate?: string;
 }
 
-function cases(): Case[] {
+/** Fused 1-vs-all scoring (the KGE evaluation kernel). */
+function scoreCases(): Case[] {
   const r = new Philox(7);
   const ent = r.uniforms(CANDIDATES * D, -1, 1), queries = r.uniforms(QUERIES * D, -1, 1);
   const scoreRows = (k: Kernels, metric: 'l1' | 'l2', n: number) => {
     for (let b = 0; b < n; b += QUERY_BATCH) k.score(queries.subarray(b * D, (b + QUERY_BATCH) * D), ent, { dim: D, metric });
   };
+  return [
+    { name: 'score L1', what: `${QUERIES} queries × ${CANDIDATES / 1000}k candidates, d = ${D}`, unit: 'query', units: QUERIES, dtype: 'float64', rounds: 3, run: (k) => scoreRows(k, 'l1', QUERIES) },
+    { name: 'score L2', what: `200 queries × ${CANDIDATES / 1000}k candidates, d = ${D}`, unit: 'query', units: 200, dtype: 'float64', rounds: 3, run: (k) => scoreRows(k, 'l2', 200) },
+  ];
+}
+
+function cases(): Case[] {
+  const r = new Philox(7);
+  r.uniforms((CANDIDATES + QUERIES) * D); // the draws scoreCases makes, so the inputs below are unchanged
   const E = 1_000_000, T = 100_000;
   const triples = new Int32Array(3 * T);
   for (let i = 0; i < T; i++) triples.set([r.integer(0, E), r.integer(0, 1000), r.integer(0, E)], 3 * i);
@@ -43,8 +55,6 @@ function cases(): Case[] {
   for (let b = 0; b < 10_000; b++) for (let i = 0; i < 16; i++) for (let j = 0; j < 16; j++) spd[b * 256 + i * 16 + j] = i === j ? 2 : 1 / (1 + Math.abs(i - j));
   const points = r.uniforms(5000 * 32);
   return [
-    { name: 'score L1', what: `${QUERIES} queries × ${CANDIDATES / 1000}k candidates, d = ${D}`, unit: 'query', units: QUERIES, dtype: 'float64', rounds: 3, run: (k) => scoreRows(k, 'l1', QUERIES) },
-    { name: 'score L2', what: `200 queries × ${CANDIDATES / 1000}k candidates, d = ${D}`, unit: 'query', units: 200, dtype: 'float64', rounds: 3, run: (k) => scoreRows(k, 'l2', 200) },
     { name: 'philox u32', what: '1M words', unit: '1M', units: 1, dtype: 'uint32', rounds: 7, run: (k) => k.u32(new Philox(1), M) },
     { name: 'philox uniforms', what: '1M uniforms', unit: '1M', units: 1, dtype: 'float64', rounds: 7, run: (k) => k.uniforms(new Philox(1), M) },
     { name: 'philox integers', what: '1M in [0, 1000)', unit: '1M', units: 1, dtype: 'int32', rounds: 7, run: (k) => k.integers(new Philox(1), M, 0, 1000) },
@@ -100,7 +110,17 @@ function eigenCases(): Case[] {
   ];
 }
 
-const GROUPS: Record<string, () => Case[]> = { core: cases, images: imageCases, eigen: eigenCases };
+const GROUPS: Record<string, () => Case[]> = { score: scoreCases, core: cases, images: imageCases, eigen: eigenCases };
+
+/** The addon with its AVX2 scoring path switched off (its 8th score argument), or undefined where it has none. */
+function nativeSse2(native: Kernels): Kernels | undefined {
+  if (!native.engine.detail.includes('+avx2')) return undefined;
+  const score = native.engine.score as (...a: [...Parameters<Kernels['engine']['score']>, boolean]) => void;
+  return new Kernels(Object.assign(Object.create(native.engine) as Kernels['engine'], {
+    name: 'native', detail: native.engine.detail.replace('+avx2', ', AVX2 off'),
+    score: (...a: Parameters<Kernels['engine']['score']>) => score(...a, false),
+  }));
+}
 
 /** onnxruntime-cpu, one thread: −Σ|q − E| by broadcasting [b,1,d] − [1,E,d] (materialises b×E×d per run). */
 async function ortScorer(): Promise<{ label: string; msPerQuery(): Promise<number> }> {
@@ -132,12 +152,14 @@ export async function benchKernels(): Promise<void> {
   const unknown = groups.filter((g) => !GROUPS[g]);
   if (unknown.length) throw new Error(`REPKIT_BENCH_KERNELS: unknown group ${unknown.join(', ')}; choose from ${Object.keys(GROUPS).join(', ')}`);
   for (const c of groups.flatMap((g) => GROUPS[g]!())) {
-    const engines: Engine[] = names.map((n) => {
-      const k = kernels(n);
+    const sse2 = c.name.startsWith('score') && info.engines.native.available ? nativeSse2(kernels('native')) : undefined;
+    const variants: [string, Kernels][] = names.map((n) => [n, kernels(n)]);
+    if (sse2) variants.splice(1, 0, ['native-sse2', sse2]);
+    const engines: Engine[] = variants.map(([n, k]) => {
       c.run(k); // warm-up: JIT, wasm memory growth
       return {
         name: n,
-        label: `${n} (${k.engine.detail}), ${c.dtype}`,
+        label: `${n.replace('-sse2', '')} (${k.engine.detail}), ${c.dtype}`,
         async time(reps) {
           const t0 = performance.now();
           for (let i = 0; i < reps; i++) c.run(k);
@@ -151,7 +173,7 @@ export async function benchKernels(): Promise<void> {
       const m = ms.get(e.name)!, speedup = ms.get('typescript')! / m;
       ratio.set(`${c.name}/${e.name}`, speedup);
       const rate = c.rate ? `  ${Math.round(1000 / m).toLocaleString('en-US').padStart(11)} ${c.rate}/s` : '';
-      console.log(`    ${c.name.padEnd(16)} ${e.label.padEnd(48)} ${(c.rate ? m.toPrecision(3) : m.toFixed(3)).padStart(9)} ms/${c.unit}${rate}  ${speedup.toFixed(2)}× typescript`);
+      console.log(`    ${c.name.padEnd(16)} ${e.label.padEnd(56)} ${(c.rate ? m.toPrecision(3) : m.toFixed(3)).padStart(9)} ms/${c.unit}${rate}  ${speedup.toFixed(2)}× typescript`);
     }
     if (c.name === 'score L1' && info.engines.native.available) await ortLine(ms.get('native')!, ratio);
   }
@@ -172,7 +194,7 @@ async function ortLine(nativeMs: number, ratio: Map<string, number>): Promise<vo
     for (let i = 0; i < 3; i++) runs.push(await ort.msPerQuery());
     const m = median(runs);
     ratio.set('score L1/ort', m / nativeMs);
-    console.log(`    ${'score L1'.padEnd(16)} ${ort.label.padEnd(48)} ${m.toFixed(3).padStart(9)} ms/query  native is ${(m / nativeMs).toFixed(2)}× faster (${ORT_QUERIES} queries, batches of ${ORT_BATCH})`);
+    console.log(`    ${'score L1'.padEnd(16)} ${ort.label.padEnd(56)} ${m.toFixed(3).padStart(9)} ms/query  native is ${(m / nativeMs).toFixed(2)}× faster (${ORT_QUERIES} queries, batches of ${ORT_BATCH})`);
   } catch (e) {
     console.log(`    score L1 onnxruntime-cpu: skipped (${(e as Error).message.split('\n')[0]})`);
   }

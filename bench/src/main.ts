@@ -9,9 +9,9 @@ import { benchClassical } from './classical.ts';
 import { benchKgeTable } from './kge-table.ts';
 import { benchEdge } from './edge.ts';
 import { benchSemi } from './semi.ts';
-import { benchSemiTable } from './semi-table.ts';
+import { benchSemiNoise, benchSemiTable } from './semi-table.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical, 'kge-table': () => benchKgeTable(), edge: benchEdge, semi: benchSemi, 'semi-table': benchSemiTable };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical, 'kge-table': () => benchKgeTable(), edge: benchEdge, semi: benchSemi, 'semi-table': benchSemiTable, 'semi-noise': benchSemiNoise };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {

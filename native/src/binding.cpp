@@ -1,6 +1,7 @@
 // Node-API binding: unwraps typed arrays and numbers, calls the freestanding kernels, nothing more.
 // Arguments are validated by @repkit/kernels; the checks here only keep a wrong call from corrupting memory.
 #include <napi.h>
+#include <cstdlib>
 #include <string>
 #include <vector>
 #include "rk.h"
@@ -37,6 +38,11 @@ struct Args {
 };
 
 const size_t STATE = 8;
+
+#if RK_X86_DISPATCH
+// AVX2 scoring where the CPU has it, unless REPKIT_KERNELS_NO_AVX2 is set (non-empty, not "0") at load.
+bool useAvx2 = false;
+#endif
 
 Napi::Value PhiloxU32(const Napi::CallbackInfo& info) {
   Args a{info};
@@ -79,7 +85,14 @@ Napi::Value Score(const Napi::CallbackInfo& info) {
   const double* q = a.array<double>(0, napi_float64_array, "queries", (size_t)B * d);
   const double* ent = a.array<double>(2, napi_float64_array, "candidates", (size_t)E * d);
   double* out = a.array<double>(6, napi_float64_array, "out", (size_t)B * E);
-  if (a.ok) rk_score(q, B, ent, E, d, metric, out);
+  if (!a.ok) return info.Env().Undefined();
+#if RK_X86_DISPATCH
+  // Optional 8th argument false: the SSE2 path even where AVX2 is available (tests, benches).
+  const bool allowAvx2 = useAvx2 && (info.Length() < 8 || !info[7].IsBoolean() || info[7].As<Napi::Boolean>().Value());
+  rk_score_isa(q, B, ent, E, d, metric, allowAvx2 ? 1 : 0, out);
+#else
+  rk_score(q, B, ent, E, d, metric, out);
+#endif
   return info.Env().Undefined();
 }
 
@@ -220,7 +233,14 @@ Napi::Value Rotate90(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+#if RK_X86_DISPATCH
+  // "sse2+avx2" where the CPU runs the AVX2 scoring path (checked once, here, at load).
+  const char* off = std::getenv("REPKIT_KERNELS_NO_AVX2");
+  useAvx2 = rk_score_avx2_supported() && !(off && *off && std::string(off) != "0");
+  exports.Set("simd", Napi::String::New(env, useAvx2 ? RK_SIMD "+avx2" : RK_SIMD));
+#else
   exports.Set("simd", Napi::String::New(env, RK_SIMD));
+#endif
   exports.Set("philoxU32", Napi::Function::New(env, PhiloxU32));
   exports.Set("philoxUniform", Napi::Function::New(env, PhiloxUniform));
   exports.Set("philoxInteger", Napi::Function::New(env, PhiloxInteger));

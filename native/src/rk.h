@@ -21,6 +21,13 @@ RK_EXPORT void rk_philox_normal(u32* state, double* out, u32 n, double mean, dou
 
 // metric: 0 = L1, 1 = L2, 2 = squared L2. out[b*E + e] = −dist(q_b, ent_e).
 RK_EXPORT void rk_score(const double* q, u32 B, const double* ent, u32 E, u32 d, u32 metric, double* out);
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// x86-64 addon only (not in the wasm module): whether this CPU runs the AVX2 scoring path, and rk_score
+// with that path allowed (allowAvx2 = 1, what rk_score does) or not (0: SSE2 only, for tests and
+// benches). Both paths give identical bits. Returns 1 when the AVX2 path ran.
+RK_EXPORT u32 rk_score_avx2_supported();
+RK_EXPORT u32 rk_score_isa(const double* q, u32 B, const double* ent, u32 E, u32 d, u32 metric, u32 allowAvx2, double* out);
+#endif
 
 // Corrupted copies of (h, r, t) triples: k per triple, head replaced with probability pHead[r]
 // (0.5 when pHead is null); the replacement is never the true entity.

@@ -35,6 +35,12 @@ static inline double lane0(f64x2 a) { return _mm_cvtsd_f64(a); }
 static inline double lane1(f64x2 a) { return _mm_cvtsd_f64(_mm_unpackhi_pd(a, a)); }
 }  // namespace rk
 #define RK_SIMD "sse2"
+// The x86-64 addon may also run AVX2 code, in functions marked target("avx2") and called only after a
+// run-time CPU check (scoring.cpp); the wasm build never sees this.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define RK_X86_DISPATCH 1
+#include <immintrin.h>
+#endif
 #else
 namespace rk {
 struct f64x2 { double a, b; };
@@ -49,6 +55,10 @@ static inline double lane0(f64x2 x) { return x.a; }
 static inline double lane1(f64x2 x) { return x.b; }
 }  // namespace rk
 #define RK_SIMD "scalar"
+#endif
+
+#ifndef RK_X86_DISPATCH
+#define RK_X86_DISPATCH 0
 #endif
 
 #endif

@@ -68,6 +68,25 @@ describe.each(others)('%s kernels equal the TypeScript kernels', (name) => {
     }
   });
 
+  // The x86-64 addon picks an AVX2 scoring path at run time where the CPU has it; an 8th argument
+  // `false` forces its SSE2 path, so both are checked here (elsewhere the argument is ignored).
+  if (name === 'native') test('scores: the SSE2 and the AVX2 paths of the addon, every block shape and chunk tail', () => {
+    const score = k!.engine.score as (...args: [...Parameters<Kernels['engine']['score']>, boolean]) => void;
+    const r = new Philox(107);
+    for (let t = 0; t < 400; t++) {
+      const d = r.integer(1, 24), B = r.integer(1, 10), E = r.integer(1, 300);
+      const q = values(r, B * d, t % 5 === 0), e = values(r, E * d, t % 5 === 0);
+      for (const [m, metric] of (['l1', 'l2', 'l2-squared'] as const).entries()) {
+        const want = ts.score(q, e, { dim: d, metric });
+        for (const allowAvx2 of [true, false]) {
+          const out = new Float64Array(B * E);
+          score(q, B, e, E, d, m, out, allowAvx2);
+          same(out, want, `${metric} d=${d} B=${B} E=${E} ${allowAvx2 ? 'best path' : 'SSE2 path'}`);
+        }
+      }
+    }
+  });
+
   test('negative sampling, uniform and Bernoulli', () => {
     const r = new Philox(103);
     for (let t = 0; t < 1000; t++) {

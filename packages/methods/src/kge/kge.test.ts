@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '@repkit/backend-onnxruntime';
 import { Philox, Tensor, interpret, trace } from '@repkit/core';
-import { readTriples } from '@repkit/data';
+import { readTriples, relationStats } from '@repkit/data';
 import { kernels } from '@repkit/kernels';
 import { TransE } from './transe.ts';
 import { negativeSampler } from './sampler.ts';
@@ -44,6 +44,26 @@ describe('TransE and the KGE pipeline', () => {
         expect(changed).toHaveLength(1);
         expect(neg[3 * i + 1]).toBe(d.train.ids[3 * i + 1]);
       }
+    }
+  });
+
+  it('bern on the host kernel draws exactly what the plain loop drew (same negatives, same stream position)', () => {
+    const d = readTriples('kinships'), E = d.entities.size;
+    const { tph, hpt } = relationStats(d.train, d.relations.size);
+    const p = tph.map((v, r) => (v + hpt[r]! > 0 ? v / (v + hpt[r]!) : 0.5));
+    const s = negativeSampler('bern', d.train, E, d.relations.size);
+    for (const [seed, n] of [[0, 1], [1, 1024], [2, d.train.count]] as const) {
+      const a = new Philox(seed), b = new Philox(seed), pos = d.train.ids.subarray(0, 3 * n);
+      const got = new Int32Array(3 * n), want = pos.slice();
+      s.corrupt(pos, n, got, a);
+      for (let i = 0; i < n; i++) { // the loop 'bern' ran before it moved to kernels().negatives
+        const col = b.uniform() < p[pos[3 * i + 1]!]! ? 0 : 2;
+        let u = b.integer(0, E - 1);
+        if (u >= pos[3 * i + col]!) u++;
+        want[3 * i + col] = u;
+      }
+      expect(Array.from(got)).toEqual(Array.from(want));
+      expect(Array.from(a.getState())).toEqual(Array.from(b.getState()));
     }
   });
 

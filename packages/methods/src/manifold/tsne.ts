@@ -3,8 +3,8 @@
 // exaggeration 12 for 250 iterations, momentum 0.5 → 0.8). 'exact' runs the gradient as a step graph
 // on the chosen backend; 'barnes_hut' runs on the host in TypeScript (quadtree, no backend kernel).
 import { Philox, Tensor, type Graph } from '@repkit/core';
+import { kernels } from '@repkit/kernels';
 import { StepRunner, float64, intOption, matrix, numOption } from '../cluster/host.ts';
-import { eigh } from '../metric/eigh.ts';
 import { jointProbabilitiesExact, jointProbabilitiesNN } from './affinities.ts';
 import { barnesHutGradient } from './barnes-hut.ts';
 import { tsneGraphs } from './tsne-graphs.ts';
@@ -171,7 +171,7 @@ export function pcaInit(x: Float64Array, n: number, d: number, dims: number): Fl
     }
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) C[a * d + b] = C[b * d + a]!;
-  const { vectors } = eigh(C, d);
+  const { vectors } = kernels().eigh(C, d);
   const Y = new Float64Array(n * dims);
   for (let c = 0; c < dims; c++) {
     const k = d - 1 - c; // eigenvalues ascend

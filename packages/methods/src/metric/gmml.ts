@@ -1,9 +1,10 @@
 // Geometric mean metric learning (Zadeh, Hosseini & Sra, ICML 2016; methods/kge-graph-recsys-metric.md
 // §6): A = (S + λA0⁻¹)⁻¹ #_t (D + λA0), the weighted geodesic between the inverse similar-pair scatter and
-// the dissimilar-pair scatter, regularised towards a prior A0. Float64 on the host (Jacobi eigh).
+// the dissimilar-pair scatter, regularised towards a prior A0. Float64 on the host (the kernels' Jacobi eigh).
 import { Philox, Tensor } from '@repkit/core';
+import { kernels } from '@repkit/kernels';
 import { intOption, matrix, numOption } from '../cluster/host.ts';
-import { sharp, spdInverse, spdPower } from './eigh.ts';
+import { sharp } from './eigh.ts';
 
 export interface GMMLOptions {
   /** Position on the geodesic from S⁻¹ (t = 0) to D (t = 1) (default 0.5, the paper's closed form A = S⁻¹ # D). */
@@ -20,12 +21,12 @@ export interface GMMLOptions {
 
 /** A Mahalanobis metric d_A(x, y) = (x − y)ᵀ A (x − y), used through x ↦ L x with LᵀL = A (L = A^½). */
 export class Mahalanobis {
-  /** L = A^½ [d, d] (symmetric). */
+  /** L = A^½ [d, d] (symmetric); A must be positive definite. */
   readonly L: Float64Array;
 
   constructor(readonly A: Float64Array, readonly dim: number) {
     if (A.length !== dim * dim) throw new Error(`A must hold dim × dim = ${dim * dim} values, got ${A.length}`);
-    this.L = spdPower(A, dim, 0.5, 0);
+    this.L = kernels().spdPower(A, dim, 0.5);
   }
 
   /** Rows mapped by L: Euclidean distances between them are d_A distances. */
@@ -94,9 +95,9 @@ export class GMML {
       for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) M[a * d + b]! += diff[a]! * diff[b]!;
     }
     if (ns === 0 || nd === 0) throw new Error(`the ${pairs} random pairs gave ${ns} similar and ${nd} dissimilar ones; raise constraintFactor`);
-    const A0inv = spdInverse(A0, d);
+    const K = kernels(), A0inv = K.spdPower(A0, d, -1);
     for (let e = 0; e < d * d; e++) { S[e]! += this.lambda * A0inv[e]!; D[e]! += this.lambda * A0[e]!; }
-    const A = sharp(spdInverse(S, d), D, d, this.t);
+    const A = sharp(K.spdPower(S, d, -1), D, d, this.t);
     this.nSimilar_ = ns;
     this.nDissimilar_ = nd;
     this.metric_ = new Tensor('float64', [d, d], A);

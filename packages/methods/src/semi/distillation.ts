@@ -3,7 +3,7 @@
 // L = α T² KL(sg(p_t^T) ‖ p_s^T) over all rows + (1 − α) CE(y, p_s) over the labelled rows.
 // The teacher's network runs inside the step graph on the same augmented views, its weights fed, not trained.
 import {
-  GraphBuilder, Tensor, Trainer, add, concat, crossEntropy, mlp, mlpInit, mlpParams, mul, slice, type Backend, type Philox,
+  GraphBuilder, Tensor, Trainer, add, concat, crossEntropy, mlp, mlpParams, mul, slice, type Backend, type Philox,
 } from '@repkit/core';
 import { SemiSupervisedClassifier, drawRows, images, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
 import { checkTemperature, softDistillation } from './losses.ts';
@@ -61,7 +61,7 @@ export class KnowledgeDistillation extends SemiSupervisedClassifier {
     const kl = softDistillation(zs, zt, T);
     const ce = crossEntropy(slice(zs, [0], [B], [0]), b.data('y', 'int32', [B]));
     const loss = b.build({ loss: add(mul(kl, this.alpha * T * T), mul(ce, 1 - this.alpha)), kl, supervised: ce });
-    const init = mlpInit(rng.fork(1), this.sizes());
+    const init = this.initial(rng.fork(1));
     const trainer = await Trainer.create(this.step(loss, Object.keys(init)), backend, init);
     const teacher = Object.fromEntries(Object.entries(this.teacher.params_!).map(([k, v]) => [TEACHER + k, v]));
     const draws = rng.fork(2);

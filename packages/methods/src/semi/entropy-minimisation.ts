@@ -1,6 +1,6 @@
 // Entropy minimisation (Grandvalet & Bengio 2005; ssl-semi.md §3.2): cross-entropy on labelled images
 // plus λ(t) times the mean prediction entropy of unlabelled ones, λ ramped linearly from 0.
-import { Tensor, Trainer, add, crossEntropy, mlpInit, mul, type Backend, type Philox } from '@repkit/core';
+import { Tensor, Trainer, add, crossEntropy, mul, type Backend, type Philox } from '@repkit/core';
 import { SemiSupervisedClassifier, drawRows, images, mlpLossGraph, scalar32, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
 import { meanEntropy } from './losses.ts';
 import { checkInt } from '../validate.ts';
@@ -46,7 +46,7 @@ export class EntropyMinimisation extends SemiSupervisedClassifier {
       const h = meanEntropy(net(b.data('u', 'float32', [U, F])));
       return { loss: add(ce, mul(h, b.data('w', 'float32', []))), supervised: ce, entropy: h };
     });
-    const trainer = await Trainer.create(this.step(loss), backend, mlpInit(rng.fork(1), this.sizes()));
+    const trainer = await Trainer.create(this.step(loss), backend, this.initial(rng.fork(1)));
     const draws = rng.fork(2);
     try {
       await this.loop(trainer, this.steps, (t) => {

@@ -1,6 +1,6 @@
 // FixMatch (Sohn et al. 2020; ssl-semi.md §3.3): confident pseudo-labels from a weak view of each
 // unlabelled image train the model on a strong view of it. One forward over [α(x); α(u); A(u)].
-import { Tensor, Trainer, add, concat, crossEntropy, mean, mlpInit, mul, slice, type Backend, type Graph, type Philox } from '@repkit/core';
+import { Tensor, Trainer, add, concat, crossEntropy, mean, mul, slice, type Backend, type Graph, type Philox } from '@repkit/core';
 import { SemiSupervisedClassifier, drawRows, images, mlpLossGraph, strongView, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
 import { checkThreshold, fixmatchUnlabelledLoss } from './losses.ts';
 import { checkInt } from '../validate.ts';
@@ -52,7 +52,7 @@ export class FixMatch extends SemiSupervisedClassifier {
 
   protected async train(data: SemiData, backend: Backend, rng: Philox, fit: SemiFitOptions): Promise<void> {
     const B = this.batchSize, U = this.mu * B, F = data.features;
-    const trainer = await Trainer.create(this.step(this.lossGraph(F, this.nClasses_)), backend, mlpInit(rng.fork(1), this.sizes()));
+    const trainer = await Trainer.create(this.step(this.lossGraph(F, this.nClasses_)), backend, this.initial(rng.fork(1)));
     const draws = rng.fork(2);
     try {
       await this.loop(trainer, this.steps, () => {

@@ -2,7 +2,7 @@
 // updated inside the step graph (teacher in, teacher out, via trainStep's carry); the student learns
 // from labels plus w(t) times the squared distance of its predictions to the teacher's. The teacher is
 // what `predict` uses.
-import { GraphBuilder, Tensor, Trainer, add, crossEntropy, emaUpdate, mlp, mlpInit, mlpParams, mul, slice, type Backend, type Philox } from '@repkit/core';
+import { GraphBuilder, Tensor, Trainer, add, crossEntropy, emaUpdate, mlp, mlpParams, mul, slice, type Backend, type Philox } from '@repkit/core';
 import { SemiSupervisedClassifier, drawRows, images, scalar32, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
 import { meanTeacherConsistency } from './losses.ts';
 import { checkFraction, emaDecay, sigmoidRamp } from './schedules.ts';
@@ -60,7 +60,7 @@ export class MeanTeacher extends SemiSupervisedClassifier {
     const j = meanTeacherConsistency(ls, lt);
     // The decay is read by the carry (the EMA), after the optimizer step; it is also reported.
     const loss = b.build({ loss: add(ce, mul(j, b.data('w', 'float32', []))), supervised: ce, consistency: j, emaDecay: b.data('decay', 'float32', []) });
-    const init = mlpInit(rng.fork(1), sizes);
+    const init = this.initial(rng.fork(1));
     const names = Object.keys(init);
     const step = this.step(loss, names, ({ next, input }) =>
       Object.fromEntries(names.map((p) => [TEACHER + p, emaUpdate(input(TEACHER + p), next(p), input('decay'))])));

@@ -2,7 +2,7 @@
 // image, sharpen them, MixUp everything with a shuffled copy, then CE on the labelled part and a squared
 // error on the unlabelled part. Guessing, sharpening, shuffling and mixing all happen in the step graph.
 import {
-  Tensor, Trainer, add, concat, gather, mean, mixup, mlpInit, mul, oneHot, reshape, sharpen, slice, softmax,
+  Tensor, Trainer, add, concat, gather, mean, mixup, mul, oneHot, reshape, sharpen, slice, softmax,
   stopGradient, type Backend, type Philox,
 } from '@repkit/core';
 import { SemiSupervisedClassifier, drawRows, images, mlpLossGraph, scalar32, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
@@ -73,7 +73,7 @@ export class MixMatch extends SemiSupervisedClassifier {
       const m = mixmatchLosses(part(logits, 0, B), part(P2, 0, B), part(logits, B, K * B), part(P2, B, K * B));
       return { loss: add(m.lx, mul(m.lu, b.data('w', 'float32', []))), lx: m.lx, lu: m.lu };
     });
-    const trainer = await Trainer.create(this.step(loss), backend, mlpInit(rng.fork(1), this.sizes()));
+    const trainer = await Trainer.create(this.step(loss), backend, this.initial(rng.fork(1)));
     const draws = rng.fork(2);
     try {
       await this.loop(trainer, this.steps, (t) => {

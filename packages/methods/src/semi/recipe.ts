@@ -2,7 +2,7 @@
 // images, labels with −1 for unlabelled rows, host-side batches and augmentations from one Philox per
 // run, a step loop with progress and checkpoints, and prediction / ONNX export of the trained network.
 import {
-  GraphBuilder, Philox, Tensor, Trainer, adam, argmax, getBackend, mlp, mlpParams, softmax, trainStep,
+  GraphBuilder, Philox, Tensor, Trainer, adam, argmax, getBackend, mlp, mlpInit, mlpParams, softmax, trainStep,
   type Backend, type Executable, type Feeds, type Graph, type TrainStep, type Value,
 } from '@repkit/core';
 import { kernels } from '@repkit/kernels';
@@ -92,6 +92,11 @@ export abstract class SemiSupervisedClassifier {
   /** 64 → hidden… → classes. */
   sizes(): number[] {
     return [this.features, ...this.hidden, this.nClasses_];
+  }
+
+  /** Initial network weights (torch.nn.Linear's default init); subclasses may nudge them to measure noise. */
+  protected initial(rng: Philox): Record<string, Tensor> {
+    return mlpInit(rng, this.sizes());
   }
 
   /** Options that must match for a checkpoint to resume this run. */

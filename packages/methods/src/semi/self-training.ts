@@ -1,7 +1,7 @@
 // Self-training with confident pseudo-labels (ssl-semi.md §3.1, the seed's offline rounds): train on the
 // labels, label the unlabelled images the model is sure of (max p ≥ τ, predicted un-augmented), retrain
 // from scratch on labels + accepted pseudo-labels; repeat. Earlier acceptances can be revoked.
-import { Tensor, Trainer, crossEntropy, mlpInit, type Backend, type Philox } from '@repkit/core';
+import { Tensor, Trainer, crossEntropy, type Backend, type Philox } from '@repkit/core';
 import { SemiSupervisedClassifier, drawRows, images, mlpLossGraph, rowsOf, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
 import { checkThreshold } from './losses.ts';
 import { checkInt } from '../validate.ts';
@@ -45,7 +45,7 @@ export class SelfTraining extends SemiSupervisedClassifier {
     let pool = data.labelled;
     this.accepted_ = [];
     for (let r = 0; r < this.rounds; r++) {
-      const trainer = await Trainer.create(this.step(loss), backend, mlpInit(rng.fork(10 + r), this.sizes()));
+      const trainer = await Trainer.create(this.step(loss), backend, this.initial(rng.fork(10 + r)));
       const draws = rng.fork(100 + r);
       try {
         await this.loop(trainer, this.steps, () => {

@@ -1,6 +1,6 @@
 // The supervised baseline of ssl-semi.md §6.2 (`sup50`, `supall`): cross-entropy on weakly augmented
 // labelled images only, batches of 64 drawn with replacement. Unlabelled rows are ignored.
-import { Tensor, Trainer, crossEntropy, mlpInit, type Backend, type Philox } from '@repkit/core';
+import { Tensor, Trainer, crossEntropy, type Backend, type Philox } from '@repkit/core';
 import { SemiSupervisedClassifier, drawRows, images, mlpLossGraph, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
 import { checkInt } from '../validate.ts';
 
@@ -27,7 +27,7 @@ export class SupervisedBaseline extends SemiSupervisedClassifier {
     const loss = mlpLossGraph('supervised', this.sizes(), (b, net) => ({
       loss: crossEntropy(net(b.data('x', 'float32', [B, data.features])), b.data('y', 'int32', [B])),
     }));
-    const trainer = await Trainer.create(this.step(loss), backend, mlpInit(rng.fork(1), this.sizes()));
+    const trainer = await Trainer.create(this.step(loss), backend, this.initial(rng.fork(1)));
     const draws = rng.fork(2);
     try {
       await this.loop(trainer, this.steps, () => {
