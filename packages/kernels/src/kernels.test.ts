@@ -52,6 +52,20 @@ describe('validation at the boundary', () => {
     q[4] = NaN;
     expect(() => k.score(q, e, { dim: 3 })).toThrow(/queries\[4\] is NaN/);
     expect(k.score(new Float64Array(0), e, { dim: 3 })).toHaveLength(0);
+    expect(() => k.score(new Float64Array(6), e, { dim: 3, out: new Float64Array(5) })).toThrow(/options.out holds 5 values; the scores need B×E = 2×3 = 6/);
+  });
+
+  it('scores into a caller\'s buffer, a view at an offset included, on every engine here', () => {
+    const rng2 = new Philox(9);
+    const q = rng2.uniforms(2 * 5), e = rng2.uniforms(7 * 5);
+    for (const name of ['native', 'wasm', 'typescript'] as const) {
+      if (!kernelsInfo().engines[name].available) continue;
+      const eng = kernels(name), want = eng.score(q, e, { dim: 5, metric: 'l2' });
+      const backing = new Float64Array(20).fill(-1), view = backing.subarray(3, 17);
+      expect(eng.score(q, e, { dim: 5, metric: 'l2', out: view })).toBe(view);
+      expect(Array.from(view), name).toEqual(Array.from(want));
+      expect([backing[2], backing[17]], name).toEqual([-1, -1]);
+    }
   });
 
   it('negatives', () => {

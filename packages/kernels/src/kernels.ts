@@ -19,6 +19,8 @@ export interface ScoreOptions {
   dim: number;
   /** Distance: 'l1' (default), 'l2' or 'l2-squared'. */
   metric?: Metric;
+  /** Write the B×E scores here instead of a new array (a caller scoring batch after batch reuses one buffer). */
+  out?: Float64Array;
 }
 
 export interface NegativeOptions {
@@ -127,7 +129,11 @@ export class Kernels {
     finite('queries', queries);
     finite('candidates', candidates);
     const B = queries.length / d, E = candidates.length / d;
-    const out = new Float64Array(B * E);
+    if (options.out !== undefined) {
+      typed('options.out', options.out, Float64Array);
+      if (options.out.length !== B * E) throw new Error(`options.out holds ${options.out.length} values; the scores need B×E = ${B}×${E} = ${B * E}`);
+    }
+    const out = options.out ?? new Float64Array(B * E);
     this.engine.score(queries, B, candidates, E, d, METRICS[metric], out);
     return out;
   }

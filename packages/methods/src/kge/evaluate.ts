@@ -34,14 +34,22 @@ export class KgeScorer {
     return new KgeScorer(model, exes, useKernel ? Float64Array.from(params[model.distance!.table]!.data) : undefined);
   }
 
-  /** Scores [q·E] (row-major, float64) of every tail of (anchor, r), or every head of (r, anchor). */
-  async score(side: Side, anchors: Int32Array, relations: Int32Array): Promise<Float64Array> {
+  private buffer = new Float64Array(0);
+
+  /**
+   * Scores [q·E] (row-major, float64) of every tail of (anchor, r), or every head of (r, anchor). With
+   * `reuse`, fused scores land in one buffer kept across calls (valid until the next call): writing a
+   * fresh 200 MB array per batch cost a third of the scoring time.
+   */
+  async score(side: Side, anchors: Int32Array, relations: Int32Array, reuse = false): Promise<Float64Array> {
     const q = anchors.length;
     const feeds = { [side === 'tail' ? 'h' : 't']: new Tensor('int32', [q], anchors), r: new Tensor('int32', [q], relations) };
     const out = await this.exes[side].run(feeds);
     if (!this.candidates) return Float64Array.from(out.scores!.data);
-    const dim = out.query!.size / q;
-    return kernels().score(Float64Array.from(out.query!.data), this.candidates, { dim, metric: this.model.distance!.metric });
+    const dim = out.query!.size / q, n = q * (this.candidates.length / dim);
+    if (reuse && this.buffer.length < n) this.buffer = new Float64Array(n);
+    const into = reuse ? { out: this.buffer.subarray(0, n) } : {};
+    return kernels().score(Float64Array.from(out.query!.data), this.candidates, { dim, metric: this.model.distance!.metric, ...into });
   }
 
   dispose(): void {
@@ -78,7 +86,7 @@ export async function evaluateKge(
           rels[i] = test.ids[j + 1]!;
           truth[i] = test.ids[side === 'tail' ? j + 2 : j]!;
         }
-        const ranks = kernels().filteredRanks(await scorer.score(side, anchors, rels), truth, known.csr(side, anchors, rels));
+        const ranks = kernels().filteredRanks(await scorer.score(side, anchors, rels, true), truth, known.csr(side, anchors, rels));
         opt.set(ranks.optimistic, k * test.count + s0);
         pes.set(ranks.pessimistic, k * test.count + s0);
       }
