@@ -74,7 +74,7 @@ async function profile(inputs: EdgeInputs): Promise<void> {
   const backend = await WasmBackend.create({ threads: 1 });
   const labels = kgeLabels(inspectModel(inputs.kge).metadata, 'umls.onnx')!;
   console.log('where the time goes, repkit wasm in Node (µs per query, fastest of 500 runs and per node; each lowering call timed, so runs read a little high):');
-  console.log(`  ${await profileQuery(backend, 'kge predict', inputs.kge, () => kgeFeeds(labels, inputs.query).feeds, (o) => topPredictions(o.tails!.data, labels.entities, 10))}`);
+  console.log(`  ${await profileQuery(backend, 'kge predict', inputs.kge, () => kgeFeeds(labels, inputs.query).feeds, (o) => topPredictions(o.tails!.data, labels.entities, 10), ['tails'])}`);
   for (const n of [1, BATCH]) {
     const data = Float32Array.from(inputs.images.slice(0, n * 64), (v) => v / 16);
     const x = () => ({ x: new Tensor('float32', [n, 64], data) });

@@ -32,6 +32,15 @@ describe('OrtBackend', () => {
     expect(out.pick!.toArray()).toEqual([1, 0, 0, 4]);
   });
 
+  it('returns only the outputs a run asks for, and names an unknown one', async () => {
+    const exe = await new OrtBackend({ device: 'cpu' }).compile(graph());
+    const out = await exe.run(feeds, { outputs: ['pick', 'y'] });
+    expect(Object.keys(out).sort()).toEqual(['pick', 'y']);
+    expect(out.pick!.toArray()).toEqual([1, 0, 0, 4]);
+    await expect(exe.run(feeds, { outputs: ['nope'] })).rejects.toThrow(/unknown output 'nope' \(outputs: y, pos, pick\)/);
+    exe.dispose();
+  });
+
   it('creates one session per Graph object and reuses it', async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
     const be = new OrtBackend({ device: 'cpu' });

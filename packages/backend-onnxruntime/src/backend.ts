@@ -1,7 +1,7 @@
 // The onnxruntime backend: a graph is exported with @repkit/onnx and run by one InferenceSession,
 // on CUDA when it works here and on the CPU otherwise (onnxruntime-node throws instead of falling back).
 import ort from 'onnxruntime-node';
-import { bindFeeds, type Backend, type Executable, type Feeds, type Graph, type Results } from '@repkit/core';
+import { bindFeeds, type Backend, type Executable, type Feeds, type Graph, type Results, type RunOptions } from '@repkit/core';
 import { exportOnnx } from '@repkit/onnx';
 import { CUDA_FIX, ortVersion, providers, type Device } from './providers.ts';
 import { fromOrt, toOrt } from './tensors.ts';
@@ -136,14 +136,16 @@ class OrtExecutable implements Executable {
     private readonly release: () => void,
   ) {}
 
-  async run(feeds: Feeds): Promise<Results> {
+  async run(feeds: Feeds, options?: RunOptions): Promise<Results> {
     if (this.disposed) throw new Error(`run '${this.graph.name}': this executable was disposed; compile the graph again`);
     bindFeeds(this.graph, feeds);
+    const outputs = options?.outputs ? selectOutputs(this.graph, options.outputs) : this.graph.outputs;
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const i of this.graph.feeds) ortFeeds[i.name] = toOrt(feeds[i.name]!, i.value.dtype);
-    const out = await this.session.run(ortFeeds);
+    // Asking onnxruntime for a subset of outputs lets it skip the nodes only the others need.
+    const out = options?.outputs ? await this.session.run(ortFeeds, outputs.map((o) => o.name)) : await this.session.run(ortFeeds);
     const results: Results = {};
-    for (const o of this.graph.outputs) results[o.name] = fromOrt(out[o.name], o.value.dtype, o.name);
+    for (const o of outputs) results[o.name] = fromOrt(out[o.name], o.value.dtype, o.name);
     return results;
   }
 
@@ -152,6 +154,14 @@ class OrtExecutable implements Executable {
     this.disposed = true;
     this.release();
   }
+}
+
+/** The graph outputs named in a run's `outputs` option, in the graph's order. */
+function selectOutputs(graph: Graph, names: readonly string[]): Graph['outputs'][number][] {
+  for (const n of names) {
+    if (!graph.outputs.some((o) => o.name === n)) throw new Error(`run '${graph.name}': unknown output '${n}' (outputs: ${graph.outputs.map((o) => o.name).join(', ')})`);
+  }
+  return graph.outputs.filter((o) => names.includes(o.name));
 }
 
 function close(entry: SessionEntry): void {

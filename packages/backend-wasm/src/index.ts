@@ -5,6 +5,7 @@ import { WasmBackend } from './backend.ts';
 export { WasmBackend, type WasmBackendOptions } from './backend.ts';
 export { WasmExecutable } from './executable.ts';
 export { LOWERING, type Lowering, type LowerArgs } from './lowering.ts';
+export { FUSED } from './fusion.ts';
 export type { WasmInfo } from './init.ts';
 
 registerBackend({

@@ -6,9 +6,18 @@ import { Tensor, isFloat } from '../tensor.ts';
 export type Feeds = Readonly<Record<string, Tensor>>;
 export type Results = Record<string, Tensor>;
 
+/** Options of one run (all optional; a backend may ignore any of them). */
+export interface RunOptions {
+  /**
+   * The graph outputs the caller reads (default: all). A backend may then compute and return only these;
+   * the results hold at least them. A name that is not a graph output is an error.
+   */
+  readonly outputs?: readonly string[];
+}
+
 /** A graph prepared for one backend; reuse it across runs. */
 export interface Executable {
-  run(feeds: Feeds): Promise<Results>;
+  run(feeds: Feeds, options?: RunOptions): Promise<Results>;
   dispose(): void;
 }
 
