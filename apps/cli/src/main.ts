@@ -28,6 +28,7 @@ serveCommand(program);
 (await import('./commands/semi.ts')).semiCommand(program);
 (await import('./commands/tsne.ts')).tsneCommand(program);
 (await import('./commands/metric.ts')).metricCommand(program);
+(await import('./commands/ssl-seq.ts')).addSequenceCommands((await import('./commands/ssl.ts')).sslCommand(program));
 
 try {
   await program.parseAsync(process.argv);

@@ -22,3 +22,4 @@ export * from './optim/sparse-trainer.ts';
 export * from './rng/philox.ts';
 export * from './backend/backend.ts';
 export { ReferenceBackend, interpret } from './backend/reference.ts';
+export * from './nn/gumbel-annealed.ts';

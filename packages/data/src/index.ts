@@ -3,3 +3,4 @@ export * from './digits.ts';
 export * from './rows.ts';
 export * from './triples.ts';
 export * from './iris.ts';
+export * from './sequences.ts';

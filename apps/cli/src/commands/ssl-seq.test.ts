@@ -1,0 +1,59 @@
+// `repkit ssl mlm | wav2vec` through a commander group built here (the lead wires it into `repkit ssl`):
+// the JSON line has the documented fields, and bad input fails with the argument named.
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { addSequenceCommands } from './ssl-seq.ts';
+
+function group(): Command {
+  const g = new Command('ssl').exitOverride();
+  addSequenceCommands(g);
+  return g;
+}
+
+async function json(...args: string[]): Promise<Record<string, unknown>> {
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, 'log').mockImplementation((s: unknown) => void lines.push(String(s)));
+  try {
+    await group().parseAsync([...args, '--json'], { from: 'user' });
+  } finally {
+    spy.mockRestore();
+  }
+  return JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('repkit ssl mlm | wav2vec', () => {
+  it('mlm prints the masked-token accuracy beside the Bayes-optimal accuracy of the same masked positions', async () => {
+    const r = await json('mlm', '--backend', 'reference', '--steps', '3', '--batch', '4', '--train', '50', '--test', '20', '--length', '8', '--dim', '16', '--layers', '1', '--heads', '2');
+    expect(r).toMatchObject({ method: 'bert-mlm', backend: 'reference', seed: 0, steps: 3 });
+    expect(r.bayesOptimalAccuracy as number).toBeGreaterThan(0.3); // the chain's neighbours are informative …
+    expect(r.bayesOptimalAccuracy as number).toBeLessThan(0.95); // … but not decisive
+    expect(r.maskedAccuracy as number).toBeGreaterThanOrEqual(0);
+    expect(r.positions as number).toBeGreaterThan(0);
+  });
+
+  it('wav2vec prints contrastive accuracy among K distractors and the codebook perplexity with its maximum', async () => {
+    const r = await json('wav2vec', '--backend', 'reference', '--steps', '2', '--batch', '2', '--train', '8', '--test', '4', '--length', '12', '--dim', '8', '--K', '3', '--entries', '4');
+    expect(r).toMatchObject({ method: 'wav2vec2', backend: 'reference', seed: 0, K: 3, maxPerplexity: 8 });
+    expect(r.contrastiveAccuracy as number).toBeGreaterThanOrEqual(0);
+    expect(r.codebookPerplexity as number).toBeGreaterThanOrEqual(1);
+    expect(r.codebookPerplexity as number).toBeLessThanOrEqual(8);
+    const ctx = r.byContext as { nearSwitchShare: number };
+    expect(ctx.nearSwitchShare).toBeGreaterThanOrEqual(0);
+    expect(ctx.nearSwitchShare).toBeLessThanOrEqual(1);
+  });
+
+  it('rejects bad input with the argument named', async () => {
+    const run = (...a: string[]): Promise<unknown> => group().parseAsync(a, { from: 'user' });
+    await expect(run('mlm', '--mask-prob', '1.5')).rejects.toThrow(/--mask-prob must be a probability in \(0, 1\)/);
+    await expect(run('mlm', '--mask-prob', '0')).rejects.toThrow(/--mask-prob/);
+    await expect(run('wav2vec', '--mask-prob', '-0.1')).rejects.toThrow(/--mask-prob/);
+    await expect(run('wav2vec', '--K', '0')).rejects.toThrow(/--K must be an integer ≥ 1/);
+    await expect(run('wav2vec', '--tau-start', '0')).rejects.toThrow(/--tau-start must be a number > 0/);
+    await expect(run('wav2vec', '--tau-min', '-1')).rejects.toThrow(/--tau-min/);
+    await expect(run('wav2vec', '--length', '3', '--span', '4')).rejects.toThrow(/--length \(3\) is shorter than the span length --span \(4\)/);
+    await expect(run('wav2vec', '--stay', '1')).rejects.toThrow(/--stay must be a probability in \[0, 1\)/);
+    await expect(run('mlm', '--backend', 'gpu')).rejects.toThrow(/--backend must be one of onnxruntime, wasm, reference/);
+  });
+});

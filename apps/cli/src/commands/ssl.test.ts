@@ -1,0 +1,51 @@
+// `repkit ssl` through the real binary: one JSON object on the last line with --json, and errors that
+// name the argument for bad probe sizes, temperatures, methods, backends and image sizes.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/repkit.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'repkit-ssl-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function repkit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe('repkit ssl', () => {
+  it('simclr: a few steps on onnxruntime print the human line and the JSON object, and export the encoder', async () => {
+    const onnx = join(dir, 'simclr.onnx');
+    const r = await repkit('ssl', 'simclr', '--data', 'digits', '--probe-labels', '50', '--seed', '0', '--backend', 'onnxruntime', '--steps', '5', '--batch-size', '32', '--export', onnx, '--json');
+    expect(r.stderr).not.toMatch(/repkit:/);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.at(-2)).toMatch(/^simclr on digits \(5 steps, seed 0, onnxruntime\), layer 2: probe accuracy [\d.]+ % with 50 labels/);
+    const out = JSON.parse(lines.at(-1)!);
+    expect(out).toMatchObject({ method: 'simclr', backend: 'onnxruntime', seed: 0, probeLabels: 50, layer: 2, steps: 5 });
+    for (const k of ['probeAccuracy', 'probeAccuracyPool', 'randomEncoderProbeAccuracy', 'seconds']) expect(out[k], k).toBeGreaterThan(0);
+    expect(out.probeAccuracy).toBeGreaterThan(0.6);
+    expect(existsSync(onnx)).toBe(true);
+  });
+
+  it.each([
+    [['ssl', 'simclr', '--probe-labels', '5'], /--probe-labels must be from 10 \(one per class\) to 1000 \(the pool\), got 5/],
+    [['ssl', 'simclr', '--probe-labels', '1001'], /--probe-labels must be from 10 .* got 1001/],
+    [['ssl', 'simclr', '--tau', '0'], /--tau must be a temperature > 0, got '0'/],
+    [['ssl', 'ressl', '--tau-teacher', '-0.1'], /--tau-teacher must be a temperature > 0, got '-0.1'/],
+    [['ssl', 'byol'], /unknown method 'byol'; choose one of simclr, rotnet, ressl/],
+    [['ssl', 'simclr', '--backend', 'tpu'], /--backend must be one of reference, onnxruntime, wasm, got 'tpu'/],
+    [['ssl', 'rotnet', '--image-shape', '10x10'], /--image-shape: the mlp encoder takes 10×10 images \(100 values per row\), but --data digits has 64 values per row/],
+    [['ssl', 'simclr', '--encoder', 'cnn', '--image-shape', '7x7'], /--image-shape: the cnn encoder max-pools by 2 and needs even sizes, got 7x7/],
+    [['ssl', 'simclr', '--data', 'cifar'], /--data must be digits/],
+    [['ssl', 'simclr', '--layer', '3'], /--layer must be 1..2 for the mlp encoder, got 3/],
+  ])('%j fails naming the argument', async (args, message) => {
+    const r = await repkit(...args, '--steps', '1');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+  });
+});
