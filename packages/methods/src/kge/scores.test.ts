@@ -62,6 +62,17 @@ describe('TransM', () => {
 
 describe('ManifoldE', () => {
   it('−(‖h + r − t‖² − D_r²)²', () => close(scoreOne(ManifoldE({ dim: 2 }), { E: [0.5, 0] }, { R: [0, 0.5], D: [0.5] }, { E: [0, 0] }), -0.0625));
+  // (h + r_h)ᵀ(t + r_t) = (0.5, 0.5)·(0.25, 1) = 0.625; −(0.625 − 0.25)² = −0.140625.
+  it('hyperplane: −((h + r_h)ᵀ(t + r_t) − D_r²)²', () => close(scoreOne(ManifoldE({ dim: 2, form: 'hyperplane' }), { E: [0.5, 0] }, { R: [0, 0.5], Rt: [0.25, 0], D: [0.5] }, { E: [0, 1] }), -0.140625));
+  // K(h,t) = e^{-0.25}, K(r,t) = e^{-0.25}, K(h,r) = e^{-0.5}: M = 3 + 2e^{-0.5} − 4e^{-0.25}.
+  it('Gaussian-kernel sphere: 3 + 2K(h, r) − 2K(h, t) − 2K(r, t)', () => {
+    const M = 3 + 2 * Math.exp(-0.5) - 4 * Math.exp(-0.25);
+    close(scoreOne(ManifoldE({ dim: 2, form: 'sphere-gaussian' }), { E: [0.5, 0] }, { R: [0, 0.5], D: [0.5] }, { E: [0, 0] }), -((M - 0.25) ** 2));
+  });
+  it('names a bad form or kernel width', () => {
+    expect(() => ManifoldE({ form: 'torus' as 'sphere' })).toThrow(/form must be sphere, hyperplane or sphere-gaussian, got 'torus'/);
+    expect(() => ManifoldE({ form: 'sphere-gaussian', sigma: 0 })).toThrow(/sigma \(the Gaussian kernel width\) must be positive, got 0/);
+  });
 });
 
 describe('TransF', () => {
