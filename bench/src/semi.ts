@@ -7,6 +7,7 @@ import { Philox, Tensor, Trainer, adam, getBackend, mlpInit, trainStep, type Fee
 import '@repkit/backend-onnxruntime';
 import '@repkit/backend-wasm';
 import { kernels } from '@repkit/kernels';
+import { takeRows } from '@repkit/data';
 import { semi } from '@repkit/methods';
 import { PythonPeer, pythonMissing } from './python.ts';
 import { interleave, median, type Engine } from './stats.ts';
@@ -27,12 +28,12 @@ async function repkitEngine(backendName: string, withHost = false): Promise<Engi
   const trainer = await Trainer.create(step, backend, mlpInit(rng.fork(1), SIZES));
   const fixed = batch(rng.fork(2));
   // The host side of a recipe step: draw rows, then weak views of B + μB images and strong views of μB.
-  const task = semi.digitsProtocol(50), X = task.X.data as Float32Array, draws = rng.fork(3), K = kernels();
+  const task = semi.digitsProtocol(50), draws = rng.fork(3), K = kernels();
   const pool = Int32Array.from({ length: 1000 }, (_, i) => i);
   const hostBatch = (): Feeds => {
     const il = semi.drawRows(draws, pool, B), iu = semi.drawRows(draws, pool, MU * B);
     const view = (idx: Int32Array, strong: boolean) => {
-      const imgs = semi.rowsOf(X, 64, idx);
+      const imgs = takeRows(task.X, idx).data as Float32Array;
       return new Tensor('float32', [idx.length, 64], strong ? K.strongAugment(imgs, idx.length, 8, 8, draws) : K.shiftImages(imgs, idx.length, 8, 8, draws));
     };
     return { xl: view(il, false), uw: view(iu, false), us: view(iu, true), y: fixed.y! };

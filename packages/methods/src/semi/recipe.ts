@@ -6,8 +6,9 @@ import {
   type Backend, type Executable, type Feeds, type Graph, type TrainStep, type Value,
 } from '@repkit/core';
 import { kernels } from '@repkit/kernels';
+import { takeRows } from '@repkit/data';
 import { exportOnnx, writeOnnx } from '@repkit/onnx';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint.ts';
+import { runSteps } from '../training-loop.ts';
 import { checkInt, checkMatrix } from '../validate.ts';
 
 export interface SemiOptions {
@@ -40,7 +41,8 @@ export interface SemiFitOptions {
 
 /** The training data as the recipes see it: flattened images and index sets. */
 export interface SemiData {
-  X: Float32Array;
+  /** float32 [n, h·w]. */
+  X: Tensor;
   y: Int32Array;
   labelled: Int32Array;
   unlabelled: Int32Array;
@@ -152,7 +154,7 @@ export abstract class SemiSupervisedClassifier {
     }
     const seen = new Set(labelled.map((i) => labels[i]!));
     for (let c = 0; c < this.nClasses_; c++) if (!seen.has(c)) throw new Error(`y: class ${c} has no labelled row; label at least one row per class`);
-    const Xf = X.data instanceof Float32Array ? X.data : Float32Array.from(X.data);
+    const Xf = X.dtype === 'float32' ? X : new Tensor('float32', X.shape, Float32Array.from(X.data));
     return { X: Xf, y: labels, labelled, unlabelled, features: h * w };
   }
 
@@ -166,26 +168,17 @@ export abstract class SemiSupervisedClassifier {
    * checkpoints; `rngs` are the generators whose positions a checkpoint must keep.
    */
   protected async loop(trainer: Trainer, steps: number, feeds: (t: number) => Feeds, rngs: Record<string, Philox>, fit: SemiFitOptions, tag = ''): Promise<void> {
-    let start = 0;
-    const dir = this.checkpoint && (tag ? `${this.checkpoint}/${tag}` : this.checkpoint);
-    if (dir) {
-      const c = loadCheckpoint(dir, this.fingerprint(), 'semi');
-      if (c) {
-        trainer.restore(c.snapshot);
-        for (const [k, r] of Object.entries(rngs)) r.setState(c.rng[k]!);
-        this.history_.push(...c.losses.map((loss) => ({ loss })));
-        start = c.epoch;
-      }
-    }
-    for (let t = start; t < steps; t++) {
-      const metrics = await trainer.run(feeds(t));
-      this.history_.push(metrics);
-      fit.onProgress?.(t + 1, steps, metrics);
-      if (dir && ((t + 1) % this.checkpointEvery === 0 || t + 1 === steps)) {
-        const rng = Object.fromEntries(Object.entries(rngs).map(([k, r]) => [k, Array.from(r.getState())]));
-        saveCheckpoint(dir, { fingerprint: this.fingerprint(), epoch: t + 1, losses: this.history_.map((m) => m.loss ?? NaN), rng, snapshot: trainer.snapshot() }, 'semi');
-      }
-    }
+    const metrics: Record<string, number>[] = [];
+    const losses = await runSteps({
+      trainer, steps, streams: rngs, fingerprint: this.fingerprint(), kind: 'semi', batch: (t) => feeds(t - 1),
+      checkpoint: this.checkpoint && (tag ? `${this.checkpoint}/${tag}` : this.checkpoint), checkpointEvery: this.checkpointEvery,
+      onStep: (t, m) => {
+        metrics.push(m);
+        fit.onProgress?.(t, steps, m);
+      },
+    });
+    // Steps restored from a checkpoint kept only their losses.
+    this.history_.push(...losses.slice(0, losses.length - metrics.length).map((loss) => ({ loss })), ...metrics);
   }
 
   /** Inference graph: logits, probabilities and predicted classes of flattened images. */
@@ -242,13 +235,6 @@ export function mlpLossGraph(name: string, sizes: readonly number[], build: (b: 
   return b.build(build(b, (x) => mlp(x, p)));
 }
 
-/** Rows `idx` of flattened images X (features per row). */
-export function rowsOf(X: Float32Array, features: number, idx: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(idx.length * features);
-  for (let i = 0; i < idx.length; i++) out.set(X.subarray(idx[i]! * features, (idx[i]! + 1) * features), i * features);
-  return out;
-}
-
 /** `count` indices drawn with replacement from `from`. */
 export function drawRows(rng: Philox, from: Int32Array, count: number): Int32Array {
   return rng.integers(count, 0, from.length).map((k) => from[k]!);
@@ -256,12 +242,12 @@ export function drawRows(rng: Philox, from: Int32Array, count: number): Int32Arr
 
 /** The weak augmentation α of ssl-semi.md §5 of rows `idx`: integer shifts in {−1, 0, 1}². */
 export function weakView(rng: Philox, data: SemiData, idx: Int32Array, [h, w]: readonly [number, number]): Float32Array {
-  return kernels().shiftImages(rowsOf(data.X, data.features, idx), idx.length, h, w, rng);
+  return kernels().shiftImages(takeRows(data.X, idx).data as Float32Array, idx.length, h, w, rng);
 }
 
 /** The strong augmentation A of ssl-semi.md §5 of rows `idx`. */
 export function strongView(rng: Philox, data: SemiData, idx: Int32Array, [h, w]: readonly [number, number]): Float32Array {
-  return kernels().strongAugment(rowsOf(data.X, data.features, idx), idx.length, h, w, rng);
+  return kernels().strongAugment(takeRows(data.X, idx).data as Float32Array, idx.length, h, w, rng);
 }
 
 export const images = (data: Float32Array, rows: number, features: number): Tensor => new Tensor('float32', [rows, features], data);

@@ -1,4 +1,5 @@
 // Weight schedules of the consistency terms, and the checks of their settings.
+import { consistencyWeight } from '../ssl/losses.ts';
 
 /** A fraction in (0, 1], checked at the door. */
 export function checkFraction(name: string, v: number): void {
@@ -12,8 +13,7 @@ export function linearRamp(t: number, steps: number, ramp: number, max: number):
 
 /** Sigmoid-shaped ramp w_max·exp(−5(1 − r)²), r = min(1, t / (ramp·steps)) (Laine & Aila; Mean Teacher). */
 export function sigmoidRamp(t: number, steps: number, ramp: number, max: number): number {
-  const r = Math.min(1, t / (ramp * steps));
-  return max * Math.exp(-5 * (1 - r) * (1 - r));
+  return consistencyWeight(t, ramp * steps, max);
 }
 
 /** Mean Teacher's EMA decay a = min(1 − 1/(t + 1), α): the first update copies the student. */

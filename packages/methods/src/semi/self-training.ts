@@ -2,7 +2,8 @@
 // labels, label the unlabelled images the model is sure of (max p ≥ τ, predicted un-augmented), retrain
 // from scratch on labels + accepted pseudo-labels; repeat. Earlier acceptances can be revoked.
 import { Tensor, Trainer, crossEntropy, type Backend, type Philox } from '@repkit/core';
-import { SemiSupervisedClassifier, drawRows, images, mlpLossGraph, rowsOf, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
+import { SemiSupervisedClassifier, drawRows, images, mlpLossGraph, weakView, type SemiData, type SemiFitOptions, type SemiOptions } from './recipe.ts';
+import { takeRows } from '@repkit/data';
 import { checkThreshold } from './losses.ts';
 import { checkInt } from '../validate.ts';
 
@@ -57,7 +58,7 @@ export class SelfTraining extends SemiSupervisedClassifier {
       }
       this.params_ = { ...trainer.params };
       // Pseudo-labels from the un-augmented images, recomputed for every unlabelled row each round.
-      const { probabilities, label } = await this.decide(images(rowsOf(data.X, F, data.unlabelled), data.unlabelled.length, F));
+      const { probabilities, label } = await this.decide(takeRows(data.X, data.unlabelled));
       const keep: number[] = [];
       data.unlabelled.forEach((row, i) => {
         let top = 0;

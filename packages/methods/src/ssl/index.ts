@@ -14,5 +14,5 @@ export * from './masked-language-model.ts';
 export * from './wav2vec-losses.ts';
 export * from './wav2vec2-model.ts';
 export * from './wav2vec2.ts';
-export type { SequenceFitOptions } from './sequence-training.ts';
+export type { SequenceFitOptions } from '../training-loop.ts';
 export * from '../encoders/transformer.ts';

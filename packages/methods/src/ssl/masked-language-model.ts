@@ -9,7 +9,7 @@ import { checkInt } from '../validate.ts';
 import { encodeTokens, maskedMeanPool, transformerInit, transformerParams, type TransformerConfig } from '../encoders/transformer.ts';
 import { headsInit, maskedTokenLoss, mlmHeadParams, mlmLogits, nspHeadParams, nspLogits, nspLoss, predictedTokens } from './mlm.ts';
 import { CLS, FIRST_ITEM, MASK, SEP, checkProbability, corruptTokens, withSpecials } from './sequence-masking.ts';
-import { runSteps, type SequenceFitOptions } from './sequence-training.ts';
+import { runSteps, sequenceLoop, type SequenceFitOptions } from '../training-loop.ts';
 
 export interface MaskedLanguageModelOptions {
   /** Encoder width (default 64), heads (default 4), blocks (default 2), feed-forward width (default 2·dim). */
@@ -188,7 +188,8 @@ export class MaskedLanguageModel {
           const c = corruptTokens(pairs.tokens, streams.masking, { maskProb: this.maskProb, items: this.items_ });
           return { ids: c.ids, labels: c.labels, weight: c.weight, segments: pairs.segments, isNotNext: pairs.isNotNext };
         },
-      }, opts);
+        ...sequenceLoop(opts),
+      });
     } finally {
       trainer.dispose();
     }

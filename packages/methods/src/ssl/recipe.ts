@@ -6,7 +6,7 @@ import {
   type Executable, type Feeds, type Graph, type TrainStep, type Value,
 } from '@repkit/core';
 import { exportOnnx, writeOnnx } from '@repkit/onnx';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint.ts';
+import { runSteps } from '../training-loop.ts';
 import { CnnEncoder } from '../encoders/cnn-encoder.ts';
 import { checkImageRows, type Encoder } from '../encoders/encoder.ts';
 import { MlpEncoder } from '../encoders/mlp-encoder.ts';
@@ -164,25 +164,13 @@ export abstract class SelfSupervised {
     const trainer = await Trainer.create(step, backend, { ...init, ...this.carriedInit(init, rng.fork(STREAMS.queue)) });
     const streams = { batches: rng.fork(STREAMS.batches), augment: rng.fork(STREAMS.augment) };
     this.lossCurve_ = [];
-    let start = 0;
-    const kind = `ssl-${this.method}`;
     try {
-      const saved = this.checkpoint ? loadCheckpoint(this.checkpoint, this.fingerprint(), kind) : undefined;
-      if (saved) {
-        trainer.restore(saved.snapshot);
-        for (const [k, r] of Object.entries(streams)) r.setState(saved.rng[k]!);
-        this.lossCurve_.push(...saved.losses);
-        start = saved.epoch;
-      }
-      for (let t = start; t < this.steps; t++) {
-        const { loss } = await trainer.run(this.batch(data, streams.batches, streams.augment));
-        this.lossCurve_.push(loss!);
-        onProgress?.(t + 1, this.steps, loss!);
-        if (this.checkpoint && ((t + 1) % this.checkpointEvery === 0 || t + 1 === this.steps)) {
-          const rngState = Object.fromEntries(Object.entries(streams).map(([k, r]) => [k, Array.from(r.getState())]));
-          saveCheckpoint(this.checkpoint, { fingerprint: this.fingerprint(), epoch: t + 1, losses: this.lossCurve_, rng: rngState, snapshot: trainer.snapshot() }, kind);
-        }
-      }
+      this.lossCurve_ = await runSteps({
+        trainer, steps: this.steps, streams, fingerprint: this.fingerprint(), kind: `ssl-${this.method}`,
+        batch: () => this.batch(data, streams.batches, streams.augment),
+        checkpoint: this.checkpoint, checkpointEvery: this.checkpointEvery,
+        onStep: (t, m) => onProgress?.(t, this.steps, m.loss!),
+      });
     } finally {
       trainer.dispose();
     }

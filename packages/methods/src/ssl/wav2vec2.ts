@@ -5,7 +5,7 @@ import { Philox, Tensor, Trainer, adam, getBackend, scalar, trainStep, type Exec
 import { takeRows } from '@repkit/data';
 import { checkInt } from '../validate.ts';
 import { checkProbability, sampleDistractors, spanMask } from './sequence-masking.ts';
-import { runSteps, type SequenceFitOptions } from './sequence-training.ts';
+import { runSteps, sequenceLoop, type SequenceFitOptions } from '../training-loop.ts';
 import { resolveWav2Vec, wav2vecEncoderGraph, wav2vecEvalGraph, wav2vecInit, wav2vecLossGraph, type Wav2VecConfig } from './wav2vec2-model.ts';
 
 export interface Wav2Vec2Options extends Omit<Wav2VecConfig, 'inputDim' | 'length'> {
@@ -130,7 +130,8 @@ export class Wav2Vec2 {
             u: new Tensor('float32', [B, c.length, c.groups, c.entries], u), invTau: scalar(1 / this.tauAt(t), 'float32'),
           };
         },
-      }, opts);
+        ...sequenceLoop(opts),
+      });
     } finally {
       trainer.dispose();
     }
