@@ -1,7 +1,7 @@
 {
   "targets": [{
     "target_name": "repkit_kernels",
-    "sources": ["src/binding.cpp", "src/philox.cpp", "src/scoring.cpp", "src/sampling.cpp", "src/ranking.cpp", "src/csr.cpp", "src/linalg.cpp", "src/eigen.cpp", "src/augment.cpp"],
+    "sources": ["src/binding.cpp", "src/philox.cpp", "src/scoring.cpp", "src/sampling.cpp", "src/ranking.cpp", "src/csr.cpp", "src/linalg.cpp", "src/eigen.cpp", "src/augment.cpp", "src/rows.cpp"],
     "include_dirs": ["<!(node -p \"process.env.RK_NAPI_INCLUDE || require('node-addon-api').include_dir\")"],
     "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
     "cflags!": ["-fno-exceptions"],

@@ -32,7 +32,7 @@ async function ours(backendName: string, entities: number): Promise<Engine & { p
   const rng = new Philox(0);
   const backend = await getBackend(backendName);
   const trainer = await SparseTrainer.create(kge.lossGraph(model, sizes, B, 1, 'margin'), backend, model.init(rng, sizes), {
-    optimizer: adam({ lr: 1e-3 }), tables: { E: 'lazy', R: 'lazy' }, constraints: model.constraints,
+    optimizer: adam({ lr: 1e-3 }), tables: { E: 'lazy', R: 'lazy' }, constraints: model.constraints, rows: kernels(),
   });
   const triples = { ids: synthetic(entities, TRIPLES, 1), count: TRIPLES };
   const sampler = kge.negativeSampler('basic', triples, entities, RELATIONS);

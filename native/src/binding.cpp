@@ -232,6 +232,24 @@ Napi::Value Rotate90(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// Table rows: the table's length bounds every id (checked by the caller, re-checked here for memory safety).
+template <bool Gather> Napi::Value Rows(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 stride = a.count(1, "stride"), n = a.count(3, "n"), offset = a.count(4, "offset"), width = a.count(5, "width");
+  float* table = a.array<float>(0, napi_float32_array, "table", 0);
+  const i32* ids = a.array<i32>(2, napi_int32_array, "ids", n);
+  float* buf = a.array<float>(6, napi_float32_array, "rows", (size_t)n * width);
+  if (!a.ok) return info.Env().Undefined();
+  const size_t rows = info[0].As<Napi::TypedArray>().ElementLength() / (stride ? stride : 1);
+  if (offset + width > stride) return a.fail<void>("width", "runs past the row stride"), info.Env().Undefined();
+  for (u32 i = 0; i < n; i++) {
+    if (ids[i] < 0 || (size_t)ids[i] >= rows) return a.fail<void>("ids", "holds a row outside the table"), info.Env().Undefined();
+  }
+  if (Gather) rk_gather_rows(table, stride, ids, n, offset, width, buf);
+  else rk_scatter_rows(table, stride, ids, n, offset, width, buf);
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #if RK_X86_DISPATCH
   // "sse2+avx2" where the CPU runs the AVX2 scoring path (checked once, here, at load).
@@ -258,6 +276,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("warpImages", Napi::Function::New(env, WarpImages));
   exports.Set("strongAugment", Napi::Function::New(env, StrongAugment));
   exports.Set("rotate90", Napi::Function::New(env, Rotate90));
+  exports.Set("gatherRows", Napi::Function::New(env, Rows<true>));
+  exports.Set("scatterRows", Napi::Function::New(env, Rows<false>));
   return exports;
 }
 

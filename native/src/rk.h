@@ -72,4 +72,8 @@ RK_EXPORT void rk_strong_augment(u32* state, const float* x, u32 n, u32 h, u32 w
 // k[i] ∈ 0..3 counter-clockwise quarter turns (np.rot90); odd k needs h = w.
 RK_EXPORT void rk_rotate90(const float* x, u32 n, u32 h, u32 w, const i32* k, float* out);
 
+// Rows `ids` (n of them) of a table with `stride` floats per row: `width` floats at `offset` each, packed.
+RK_EXPORT void rk_gather_rows(const float* table, u32 stride, const i32* ids, u32 n, u32 offset, u32 width, float* out);
+RK_EXPORT void rk_scatter_rows(float* table, u32 stride, const i32* ids, u32 n, u32 offset, u32 width, const float* from);
+
 #endif

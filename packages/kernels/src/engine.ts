@@ -39,6 +39,9 @@ export interface Engine {
     optimistic: Float64Array, pessimistic: Float64Array, realistic: Float64Array): number;
   /** Returns the number of NaN values seen. */
   topk(x: Float64Array, B: number, n: number, k: number, idx: Int32Array, val: Float64Array): number;
+  /** One `width`-float span at `offset` of table rows `ids[0..n)` (rows of `stride` floats) to or from a packed buffer. */
+  gatherRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, out: Float32Array): void;
+  scatterRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, from: Float32Array): void;
   /** Returns the number of stored entries (m, or fewer after dedupe). */
   csr(src: Int32Array, dst: Int32Array, numNodes: number, offsets: Int32Array, indices: Int32Array, dedupe: number): number;
 }

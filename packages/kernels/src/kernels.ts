@@ -87,6 +87,35 @@ export class Kernels {
     return out;
   }
 
+  /**
+   * out[i·width ..] = table[ids[i]·stride + offset ..], `width` floats, for i < n: the rows of a sparse
+   * train step (a SparseTrainer's `rows` option takes this object). Native: memcpy with prefetch.
+   */
+  gatherRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, out: Float32Array): void {
+    this.checkRows(table, stride, ids, n, offset, width, out, 'out');
+    this.engine.gatherRows(table, stride, ids, n, offset, width, out);
+  }
+
+  /** The inverse of gatherRows: table rows `ids` take the packed spans of `from`. */
+  scatterRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, from: Float32Array): void {
+    this.checkRows(table, stride, ids, n, offset, width, from, 'from');
+    this.engine.scatterRows(table, stride, ids, n, offset, width, from);
+  }
+
+  private checkRows(table: Float32Array, stride: number, rowIds: Int32Array, n: number, offset: number, width: number, buf: Float32Array, name: string): void {
+    typed('table', table, Float32Array);
+    typed('ids', rowIds, Int32Array);
+    typed(name, buf, Float32Array);
+    count('stride', stride, 2 ** 31);
+    if (!(stride >= 1) || table.length % stride) throw new Error(`stride ${stride} must divide the table's ${table.length} floats into rows`);
+    if (!Number.isInteger(n) || n < 0 || n > rowIds.length) throw new Error(`n must be an integer in [0, ids.length = ${rowIds.length}], got ${n}`);
+    if (!Number.isInteger(offset) || !Number.isInteger(width) || offset < 0 || width < 0 || offset + width > stride) {
+      throw new Error(`offset ${offset} + width ${width} must fit in a row of ${stride} floats`);
+    }
+    if (buf.length < n * width) throw new Error(`${name} holds ${buf.length} floats; ${n} rows of ${width} need ${n * width}`);
+    ids('ids', rowIds.subarray(0, n), table.length / stride);
+  }
+
   /** n uint32 words of `rng`, as rng.nextU32() n times; advances rng. */
   u32(rng: Philox, n: number): Uint32Array {
     const out = new Uint32Array(count('n', n));

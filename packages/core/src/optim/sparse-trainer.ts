@@ -7,7 +7,7 @@ import { expand } from '../ops/api.ts';
 import { Tensor, scalar, zeros } from '../tensor.ts';
 import type { Constraint } from './constraints.ts';
 import type { Optimizer } from './optimizer.ts';
-import { EmbeddingTable } from './table.ts';
+import { EmbeddingTable, type RowCopier } from './table.ts';
 import { trainStep, type TrainStep } from './train-step.ts';
 
 /**
@@ -25,6 +25,8 @@ export interface SparseTrainerOptions {
   constraints?: Readonly<Record<string, Constraint>>;
   /** Rows per run of the dense decay pass (default 65536). */
   chunk?: number;
+  /** How rows move between tables and step buffers (default: typed-array copies; kernels() is native). */
+  rows?: RowCopier;
 }
 
 interface TableSpec {
@@ -100,7 +102,7 @@ export class SparseTrainer {
       if (semantics !== 'lazy' && semantics !== 'dense') throw new Error(`tables['${name}']: semantics must be 'lazy' or 'dense', got '${semantics}'`);
       const { indexInputs, cap } = tableUses(lossGraph, name);
       const shape = lossGraph.input(name).value.shape as number[];
-      const table = new EmbeddingTable(name, shape[0]!, shape.slice(1), opts.optimizer.slots);
+      const table = new EmbeddingTable(name, shape[0]!, shape.slice(1), opts.optimizer.slots, opts.rows);
       if (!init[name]) throw new Error(`SparseTrainer: no initial value for table '${name}'`);
       table.setParam(init[name]!);
       reshape[name] = [cap, ...shape.slice(1)];

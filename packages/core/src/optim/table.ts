@@ -2,6 +2,25 @@
 // slot, side by side, so a step touches one contiguous span per row (the DGL-KE / PyTorch-BigGraph layout).
 import { Tensor } from '../tensor.ts';
 
+/** Copies one `width`-float span at `offset` of listed table rows to or from a packed buffer. */
+export interface RowCopier {
+  gatherRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, out: Float32Array): void;
+  scatterRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, from: Float32Array): void;
+}
+
+/** The portable copier; @repkit/kernels' native engine does the same copies without a view per row. */
+export const jsRowCopier: RowCopier = {
+  gatherRows(table, stride, ids, n, offset, width, out) {
+    for (let i = 0; i < n; i++) {
+      const at = ids[i]! * stride + offset;
+      out.set(table.subarray(at, at + width), i * width);
+    }
+  },
+  scatterRows(table, stride, ids, n, offset, width, from) {
+    for (let i = 0; i < n; i++) table.set(from.subarray(i * width, (i + 1) * width), ids[i]! * stride + offset);
+  },
+};
+
 export class EmbeddingTable {
   /** rows × (1 + slots) × width floats. */
   readonly data: Float32Array;
@@ -13,6 +32,7 @@ export class EmbeddingTable {
     /** Shape of one row (e.g. [d], or [k, d] for a matrix per relation). */
     readonly rowShape: readonly number[],
     readonly slots: readonly string[],
+    private readonly copier: RowCopier = jsRowCopier,
   ) {
     if (!Number.isInteger(rows) || rows < 1) throw new Error(`table '${name}': rows must be a positive integer, got ${rows}`);
     this.stride = this.width * (1 + slots.length);
@@ -45,23 +65,16 @@ export class EmbeddingTable {
    * `n` are padding: with `into` (reused buffers) they hold stale finite values, whose updates are dropped.
    */
   gather(ids: Int32Array, n: number, cap: number, into?: Float32Array[]): Tensor[] {
-    const w = this.width, d = this.data, stride = this.stride;
+    const w = this.width;
     const parts = into ?? Array.from({ length: 1 + this.slots.length }, () => new Float32Array(cap * w));
-    // Row-major over the table: a row's parameter and slots are one contiguous span, read once.
-    for (let i = 0; i < n; i++) {
-      const base = ids[i]! * stride;
-      for (let s = 0; s < parts.length; s++) parts[s]!.set(d.subarray(base + s * w, base + (s + 1) * w), i * w);
-    }
+    parts.forEach((p, s) => this.copier.gatherRows(this.data, this.stride, ids, n, s * w, w, p));
     return parts.map((p) => new Tensor('float32', [cap, ...this.rowShape], p));
   }
 
   /** Write back the first `n` rows of the parameter and each slot. */
   scatter(ids: Int32Array, n: number, parts: readonly Tensor[]): void {
-    const w = this.width, d = this.data, stride = this.stride;
-    const src = parts.map((p) => p.data);
-    for (let i = 0; i < n; i++) {
-      const base = ids[i]! * stride;
-      for (let s = 0; s < src.length; s++) d.set(src[s]!.subarray(i * w, (i + 1) * w), base + s * w);
-    }
+    const w = this.width;
+    // The reference backend holds float32 values in float64 arrays: round them as the table stores them.
+    parts.forEach((p, s) => this.copier.scatterRows(this.data, this.stride, ids, n, s * w, w, p.data instanceof Float32Array ? p.data : Float32Array.from(p.data)));
   }
 }

@@ -3,6 +3,7 @@
 // stopping on validation MRR and checkpoints that resume exactly.
 import { Philox, SparseTrainer, Tensor, adagrad, adam, getBackend, sgd, type Optimizer, type TableSemantics } from '@repkit/core';
 import type { TriplesDataset } from '@repkit/data';
+import { kernels } from '@repkit/kernels';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.ts';
 import { evaluateKge } from './evaluate.ts';
 import { globalIdInputs, lossGraph, type LossKind } from './graphs.ts';
@@ -83,7 +84,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   const fixed = Object.fromEntries(names.filter((t) => model.tables[t]!.fixed).map((t) => [t, init[t]!]));
   const tables = Object.fromEntries(trained.map((t) => [t, semantics])), globals = globalIdInputs(model);
   const trainer = await SparseTrainer.create(lossGraph(model, sizes, n, margin, loss, fixed), backend, init, {
-    optimizer: optimizerOf(optimizer, opts.lr ?? (optimizer === 'adam' ? model.trainDefaults?.lr : undefined)), tables, constraints: model.constraints,
+    optimizer: optimizerOf(optimizer, opts.lr ?? (optimizer === 'adam' ? model.trainDefaults?.lr : undefined)), tables, constraints: model.constraints, rows: kernels(),
   });
   const neg = negativeSampler(sampler, data.train, sizes.entities, sizes.relations);
   const order = rng.fork(2), draws = rng.fork(3);
