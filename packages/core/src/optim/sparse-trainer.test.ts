@@ -81,6 +81,20 @@ describe('SparseTrainer', () => {
     expect(maxDiff(got.E, want.E!)).toBeLessThan(1e-6);
   });
 
+  it('a table smaller than a batch holds every row at once (the step is capped at its rows)', async () => {
+    const small = trace('small', (b) => {
+      const table = b.param('E', 'float32', [3, D]);
+      const diff = sub(gather(table, b.data('h', 'int32', [B])), gather(table, b.data('t', 'int32', [B])));
+      return { loss: mean(sum(mul(diff, diff), -1)) };
+    });
+    const start = { E: new Tensor('float32', [3, D], Float32Array.from(new Philox(2).uniforms(3 * D, -1, 1))) };
+    const batch = { h: new Tensor('int32', [B], Int32Array.of(0, 1, 2, 0)), t: new Tensor('int32', [B], Int32Array.of(2, 2, 1, 1)) };
+    const want = await Trainer.create(trainStep(small, { optimizer: adam({ lr: 0.1 }) }), backend, start);
+    const got = await SparseTrainer.create(small, backend, start, { optimizer: adam({ lr: 0.1 }), tables: { E: 'lazy' } });
+    for (let k = 0; k < 3; k++) { await want.run(batch); await got.run(batch); }
+    expect(maxDiff(got.table('E').tensor(), want.params.E!)).toBeLessThan(1e-6);
+  });
+
   it('Adagrad is the same under lazy and dense semantics', async () => {
     const a = await sparse(() => adagrad({ lr: 0.1 }), 'lazy', steps);
     const b = await sparse(() => adagrad({ lr: 0.1 }), 'dense', steps);

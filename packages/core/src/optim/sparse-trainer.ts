@@ -61,8 +61,9 @@ function tableUses(g: Graph, name: string): { indexInputs: string[]; cap: number
     indexInputs.add(idx.name);
   }
   if (indexInputs.size === 0) throw new Error(`tables: '${name}' is never gathered`);
-  const cap = [...indexInputs].reduce((s, i) => s + (g.input(i).value.shape as number[]).reduce((p, q) => p * q, 1), 0);
-  return { indexInputs: [...indexInputs], cap };
+  const ids = [...indexInputs].reduce((s, i) => s + (g.input(i).value.shape as number[]).reduce((p, q) => p * q, 1), 0);
+  // A step touches at most every row: a small table (UMLS' 46 relations, batch 256) needs no more.
+  return { indexInputs: [...indexInputs], cap: Math.min(ids, input.value.shape[0] as number) };
 }
 
 /** The optimizer applied with g = 0 to a chunk of rows (dense semantics for untouched rows). */
