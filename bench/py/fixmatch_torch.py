@@ -1,6 +1,7 @@
 # PyTorch side of `npm run bench -- semi`: one FixMatch train step (MLP, B labelled, μB weak + μB strong
-# unlabelled rows in one forward, Adam with coupled weight decay), timed on request.
-# Protocol on stdin/stdout, one line each: "run N" -> mean ms of N steps; "quit".
+# unlabelled rows, Adam with coupled weight decay), timed on request, in two forms: "concat" (one forward
+# over all rows, as the reference code) and "split" (the weak rows forward under no_grad, as repkit does).
+# Protocol on stdin/stdout, one line each: "run MODE N" -> mean ms of N steps; "quit".
 import json, sys, time
 import torch
 import torch.nn.functional as F
@@ -22,10 +23,16 @@ us = torch.rand(mu * B, sizes[0])
 y = torch.randint(0, sizes[-1], (B,))
 
 
-def step():
+def step(mode):
     opt.zero_grad(set_to_none=True)
-    logits = model(torch.cat([xl, uw, us]))
-    ll, lw, ls = logits[:B], logits[B:B + mu * B], logits[B + mu * B:]
+    if mode == "concat":
+        logits = model(torch.cat([xl, uw, us]))
+        ll, lw, ls = logits[:B], logits[B:B + mu * B], logits[B + mu * B:]
+    else:
+        with torch.no_grad():
+            lw = model(uw)
+        logits = model(torch.cat([xl, us]))
+        ll, ls = logits[:B], logits[B:]
     q = F.softmax(lw.detach(), 1)
     conf, pl = q.max(1)
     mask = (conf >= tau).float()
@@ -37,14 +44,15 @@ def step():
 
 
 for _ in range(5):
-    step()
+    step("concat")
+    step("split")
 print(json.dumps({"ready": True, "engine": f"pytorch {torch.__version__}", "threads": torch.get_num_threads()}), flush=True)
 for line in sys.stdin:
     cmd = line.split()
     if not cmd or cmd[0] == "quit":
         break
-    n = int(cmd[1])
+    mode, n = cmd[1], int(cmd[2])
     t0 = time.perf_counter()
     for _ in range(n):
-        step()
+        step(mode)
     print(json.dumps({"ms": (time.perf_counter() - t0) * 1000 / n}), flush=True)

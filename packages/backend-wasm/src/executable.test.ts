@@ -1,11 +1,12 @@
-// What the executable decides at compile time: fused matmul + bias [+ relu] chains, constants reshaped
-// once, identity ops sharing their input's slot, and plans for a subset of the outputs; each checked
+// What the executable decides at compile time: fused matmul + bias [+ relu] chains, matmuls of a transpose
+// run as the transposed product, relu gradient masks, constants reshaped once, identity ops sharing their
+// input's slot, and plans for a subset of the outputs; each checked
 // against the reference, and for leaks of tfjs tensors and data buffers.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  Philox, Tensor, abs, add, argmax, getBackend, interpret, matmul, mlp, mlpParams, neg, relu, reshape, softmax,
-  stopGradient, trace, type Feeds,
+  Philox, Tensor, abs, add, argmax, cast, crossEntropy, getBackend, grad, greater, interpret, matmul, mean, mlp, mlpParams, mul,
+  neg, relu, reshape, softmax, stopGradient, trace, transpose, type Feeds,
 } from '@repkit/core';
 import { WasmExecutable } from './index.ts';
 import { errorRatio, expectClose, expectExact, runBoth, uniform } from './testing.ts';
@@ -79,6 +80,105 @@ describe('fusion', () => {
       const { got, want } = await runBoth(g, { x: uniform(rng, [rows, 6]) });
       expectClose(g, got, want, { rtol: 1e-5, atol: 1e-6 });
     }
+  });
+});
+
+describe('matmul of a transpose', () => {
+  it('runs xᵀg and a·wᵀ as the transposed products where the packed operand shrinks, with the same values', async () => {
+    const g = trace('folds', (b) => {
+      const x = b.data('x', 'float32', [30, 4]), gr = b.data('g', 'float32', [30, 32]);
+      const a = b.data('a', 'float32', [3, 40]), w = b.data('w', 'float32', [64, 40]);
+      return { xg: matmul(transpose(x), gr), aw: matmul(a, transpose(w)) };
+    });
+    const feeds = { x: uniform(rng, [30, 4]), g: uniform(rng, [30, 32]), a: uniform(rng, [3, 40]), w: uniform(rng, [64, 40]) };
+    const fused = WasmExecutable.compile(g), plain = WasmExecutable.compile(g, { fuse: false });
+    expect(fused.describe()).toEqual(['transpose+matmul', 'transpose+matmul']);
+    const [got, unfused] = [fused.runSync(feeds), plain.runSync(feeds)];
+    fused.dispose();
+    plain.dispose();
+    expectClose(g, got, unfused, { rtol: 1e-6, atol: 1e-7 });
+    expectClose(g, got, interpret(g, feeds), { rtol: 1e-5, atol: 1e-6 });
+    expect(got.xg!.shape).toEqual([4, 32]);
+    expect(got.aw!.shape).toEqual([3, 64]);
+  });
+
+  it('keeps the direct product where it packs less, and a transpose with another reader or a batch', async () => {
+    const g = trace('kept', (b) => {
+      const x = b.data('x', 'float32', [30, 32]), gr = b.data('g', 'float32', [30, 4]);
+      const y = b.data('y', 'float32', [30, 4]), t = transpose(y);
+      const u = b.data('u', 'float32', [2, 30, 4]);
+      const shared = matmul(t, b.data('h', 'float32', [30, 32]));
+      return { big: matmul(transpose(x), gr), t, shared, batch: matmul(transpose(u, [0, 2, 1]), b.data('v', 'float32', [2, 30, 32])) };
+    });
+    const exe = await compile(g);
+    expect(exe.describe().sort()).toEqual(['matmul', 'matmul', 'matmul', 'transpose', 'transpose', 'transpose']);
+    exe.dispose();
+    const feeds = {
+      x: uniform(rng, [30, 32]), g: uniform(rng, [30, 4]), y: uniform(rng, [30, 4]), h: uniform(rng, [30, 32]),
+      u: uniform(rng, [2, 30, 4]), v: uniform(rng, [2, 30, 32]),
+    };
+    const { got, want } = await runBoth(g, feeds);
+    expectClose(g, got, want, { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  it("folds a first layer's weight gradient in an MLP's, beside the fused forward, as the reference computes it", async () => {
+    const sizes = [8, 32, 4];
+    const loss = trace('mlp', (b) => {
+      const logits = mlp(b.data('x', 'float32', [50, 8]), mlpParams(b, sizes));
+      return { loss: crossEntropy(logits, b.data('y', 'int32', [50])) };
+    });
+    const g = grad(loss, { loss: 'loss' });
+    const exe = await compile(g);
+    const plan = exe.describe();
+    expect(plan).toContain('transpose+matmul');
+    expect(plan).toContain('greater+cast');
+    expect(plan).toContain('matmul+add');
+    exe.dispose();
+    const feeds: Feeds = { ...mlpFeeds(sizes, 50), y: new Tensor('int32', [50], rng.integers(50, 0, 4)) };
+    const { got, want } = await runBoth(g, feeds);
+    expectClose(g, got, want, { rtol: 1e-4, atol: 1e-6 });
+  });
+});
+
+describe('relu gradient mask', () => {
+  const x = new Tensor('float32', [2, 5], Float32Array.from([NaN, -0, 0, 1e-45, -1e-45, Infinity, -Infinity, 3, -2, 0.5]));
+  const g = uniform(rng, [2, 5], -1, 1, 'float64');
+
+  it('runs cast(greater(x, 0), float) as one exact mask, NaN included', async () => {
+    const graph = trace('mask', (b) => {
+      const v = b.data('x', 'float32', [2, 5]);
+      return { m: cast(greater(v, 0), 'float32'), d: mul(b.data('g', 'float64', [2, 5]), cast(greater(v, 0), 'float64')) };
+    });
+    const exe = await compile(graph);
+    expect(exe.describe()).toEqual(['greater+cast', 'greater+cast', 'mul']);
+    exe.dispose();
+    const { got, want } = await runBoth(graph, { x, g });
+    expect(Array.from(got.m!.data)).toEqual([0, 0, 0, 1, 0, 1, 0, 1, 0, 1]);
+    expectExact(graph, got, want);
+  });
+
+  it('leaves a mask with another reader, another constant or an int input unfused', async () => {
+    const graph = trace('masks', (b) => {
+      const v = b.data('x', 'float32', [2, 5]);
+      const k = b.data('k', 'int32', [2, 5]);
+      const shared = greater(v, 0);
+      return { a: cast(shared, 'float32'), s: shared, c: cast(greater(v, 0.5), 'float32'), i: cast(greater(k, 0), 'float32') };
+    });
+    const exe = await compile(graph);
+    expect(exe.describe()).toEqual(['greater', 'cast', 'greater', 'cast', 'greater', 'cast']);
+    exe.dispose();
+    const k = new Tensor('int32', [2, 5], Int32Array.from([-2, -1, 0, 1, 2, 3, 0, -5, 7, 1]));
+    const { got, want } = await runBoth(graph, { x, k });
+    expectExact(graph, got, want);
+  });
+
+  it("fuses the mask of a relu's gradient, with the gradient as the reference computes it", async () => {
+    const graph = grad(trace('relu', (b) => ({ loss: mean(relu(b.data('x', 'float32', ['n', 5]))) })), { loss: 'loss', wrt: ['x'] });
+    const exe = await compile(graph);
+    expect(exe.describe()).toContain('greater+cast');
+    exe.dispose();
+    const { got, want } = await runBoth(graph, { x });
+    expectClose(graph, got, want, { rtol: 1e-6, atol: 0 });
   });
 });
 

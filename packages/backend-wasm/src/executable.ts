@@ -9,7 +9,8 @@ import {
   type Executable, type Feeds, type Graph, type GraphInput, type GraphOutput, type Node, type Results, type RunOptions, type Value,
 } from '@repkit/core';
 import { findFusions, type Fused } from './fusion.ts';
-import { LOWERING, view, type LowerArgs, type Lowering } from './lowering.ts';
+import { view } from './heap.ts';
+import { LOWERING, type LowerArgs, type Lowering } from './lowering.ts';
 import { download, tfDType, upload } from './transfer.ts';
 
 /** One tfjs call site of a run: an IR node, or a fused chain of them (then `node` is the last). */

@@ -1,8 +1,10 @@
 // Compile-time rewrites of the wasm backend (they change which tfjs calls a run makes, never the IR):
-// matmul → add(bias over rows) [→ relu] as one _FusedMatMul call.
+// matmul → add(bias over rows) [→ relu] as one _FusedMatMul call; matmul of a transpose as the
+// transposed product where that packs less (see foldTranspose); cast(greater(x, 0)) as one mask.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Graph, Node, Value } from '@repkit/core';
-import { view, type Lowering } from './lowering.ts';
+import { view } from './heap.ts';
+import type { Lowering } from './lowering.ts';
 
 /** A run-time unit of the executable: one IR node, or a chain of nodes run as one tfjs call. */
 export interface Fused {
@@ -13,10 +15,14 @@ export interface Fused {
   readonly lower: Lowering;
 }
 
-/** The fused lowerings by label (inputs a, b, bias), looked up when a graph is compiled, as LOWERING is. */
+/** The fused lowerings by label (inputs a, b, bias; or x), looked up when a graph is compiled, as LOWERING is. */
 export const FUSED: Record<string, Lowering> = {
   'matmul+add': (x, { outShapes: [s] }) => fusedMatMul(x[0]!, x[1]!, x[2]!, 'linear', s!),
   'matmul+add+relu': (x, { outShapes: [s] }) => fusedMatMul(x[0]!, x[1]!, x[2]!, 'relu', s!),
+  'greater+cast': (x) => positiveMask(x[0]!),
+  // Inputs (x, g) of matmul(transpose(x), g), and (a, w) of matmul(a, transpose(w)).
+  'matmul(transpose(x), g)': (x) => swappedProduct(x[1]!, x[0]!, true),
+  'matmul(a, transpose(w))': (x) => swappedProduct(x[1]!, x[0]!, false),
 };
 
 const isFloat = (v: Value): boolean => v.dtype === 'float32' || v.dtype === 'float64';
@@ -26,12 +32,15 @@ const isFloat = (v: Value): boolean => v.dtype === 'float32' || v.dtype === 'flo
  * has that one reader and is no graph output: tfjs's _FusedMatMul (XNNPACK's fully connected with bias
  * and clamp) in one call instead of three. The sums start from the bias instead of adding it last: the
  * results differ from the unfused chain by float32 rounding only.
+ * matmul(transpose(x), g) and matmul(a, transpose(w)), 2-D: see foldTranspose.
+ * cast(greater(x, 0), float) for float x (a relu's gradient mask): see positiveMask.
  */
 export function findFusions(graph: Graph): Map<Node, Fused> {
   const readers = new Map<Value, Node[]>();
   for (const n of graph.nodes) for (const v of n.inputs) (readers.get(v) ?? readers.set(v, []).get(v)!).push(n);
   const outputs = new Set(graph.outputs.map((o) => o.value));
   const inputs = new Set(graph.inputs.map((i) => i.value));
+  const consts = new Map(graph.inputs.filter((i) => i.kind === 'const').map((i) => [i.value, i.tensor!]));
   const only = (v: Value): Node | undefined => {
     const r = readers.get(v);
     return !outputs.has(v) && r?.length === 1 ? r[0] : undefined;
@@ -56,6 +65,20 @@ export function findFusions(graph: Graph): Map<Node, Fused> {
     const label = withRelu ? 'matmul+add+relu' : 'matmul+add';
     fusions.set(mm, { nodes, inputs: [a, b, bias], label, lower: FUSED[label]! });
   }
+  for (const mm of graph.nodes) {
+    if (mm.op !== 'matmul' || fusions.has(mm)) continue;
+    const fold = foldTranspose(mm, graph, only);
+    if (fold) fusions.set(fold.nodes[0]!, fold);
+  }
+  for (const gt of graph.nodes) {
+    if (gt.op !== 'greater') continue;
+    const [x, zero] = gt.inputs as [Value, Value];
+    const cast = only(gt.outputs[0]!);
+    const c = consts.get(zero);
+    if (cast?.op !== 'cast' || !isFloat(x) || !isFloat(cast.outputs[0]!)) continue;
+    if (c?.size !== 1 || c.data[0] !== 0 || zero.shape.length > x.shape.length) continue;
+    fusions.set(gt, { nodes: [gt, cast], inputs: [x], label: 'greater+cast', lower: FUSED['greater+cast']! });
+  }
   return fusions;
 }
 
@@ -73,4 +96,71 @@ function fusedMatMul(a: tf.Tensor, b: tf.Tensor, bias: tf.Tensor, activation: 'r
   const out = view(out3, s);
   out3.dispose();
   return out;
+}
+
+/** Relative costs per element (tfjs-backend-wasm 4.22, measured): packing a matmul's b for XNNPACK; a Transpose. */
+const PACK = 4.7, TRANSPOSE = 1;
+
+/**
+ * A matmul whose operand is a 2-D transpose with no other reader, run as the transposed product where
+ * that is cheaper: (xᵀg)ᵀ = gᵀx and (a·wᵀ)ᵀ = w·aᵀ. The matmul's flags for transposed operands fall back
+ * to a scalar loop (13–28× slower, measured), so the saving is elsewhere: tfjs hands XNNPACK b as weights
+ * to pack (transposing) on every call, 4.7× the cost of a Transpose per element, and the swap makes the
+ * smaller operand b. E.g. a first layer's weight gradient xᵀg, x [750, 64], g [750, 256], ran in 1.35
+ * instead of 2.0 ms. The dot products are the same, so are the results.
+ */
+function foldTranspose(mm: Node, graph: Graph, only: (v: Value) => Node | undefined): Fused | undefined {
+  const [a, b] = mm.inputs as [Value, Value];
+  const producer = (v: Value): Node | undefined => {
+    const t = graph.nodes.find((n) => n.outputs[0] === v);
+    const perm = t?.attrs.perm as readonly number[] | undefined;
+    return t?.op === 'transpose' && perm?.[0] === 1 && only(v) === mm && v.shape.length === 2 ? t : undefined;
+  };
+  const dims = (v: Value): [number, number] | undefined =>
+    (v.shape.length === 2 && v.shape.every((d) => typeof d === 'number') ? (v.shape as [number, number]) : undefined);
+  const [ma, mb] = [dims(a), dims(b)];
+  if (!ma || !mb || !isFloat(a) || !isFloat(b) || a === b) return undefined;
+  const [M, K] = ma, N = mb[1];
+  if (M === 0 || K === 0 || N === 0) return undefined;
+  const ta = producer(a);
+  if (ta) {
+    // Direct: transpose x, pack g [K, N]. Swapped: transpose g, pack x [K, M], transpose the [N, M] product.
+    if (TRANSPOSE * K * N + PACK * K * M + TRANSPOSE * M * N >= TRANSPOSE * K * M + PACK * K * N) return undefined;
+    return { nodes: [ta, mm], inputs: [ta.inputs[0]!, b], label: 'matmul(transpose(x), g)', lower: FUSED['matmul(transpose(x), g)']! };
+  }
+  const tb = producer(b);
+  if (tb) {
+    // Direct: transpose w, pack wᵀ [K, N]. Swapped: transpose a, pack aᵀ [K, M], transpose the [N, M] product.
+    if ((TRANSPOSE + PACK) * K * M + TRANSPOSE * M * N >= (TRANSPOSE + PACK) * K * N) return undefined;
+    return { nodes: [tb, mm], inputs: [a, tb.inputs[0]!], label: 'matmul(a, transpose(w))', lower: FUSED['matmul(a, transpose(w))']! };
+  }
+  return undefined;
+}
+
+/** transpose(p @ q) where p, q are g, x (transposeFirst: gᵀ @ x) or w, a (w @ aᵀ). */
+function swappedProduct(first: tf.Tensor, second: tf.Tensor, transposeFirst: boolean): tf.Tensor {
+  const e = tf.engine();
+  const t = tf.transpose(transposeFirst ? first : second);
+  const [p, q] = transposeFirst ? [t, second] : [first, t];
+  let out: tf.Tensor | undefined;
+  try {
+    out = e.runKernel(tf.BatchMatMul, { a: p, b: q }, { transposeA: false, transposeB: false }) as tf.Tensor;
+    return tf.transpose(out);
+  } finally {
+    t.dispose();
+    out?.dispose();
+  }
+}
+
+/**
+ * x > 0 as float 0/1, exactly: Step gives 1 / 0 / NaN for x > 0 / x ≤ 0 / NaN, and ClipByValue (XNNPACK's
+ * clamp) sends NaN to its lower bound, 0. Both are SIMD loops; the Greater kernel, then Cast, ran 20× slower.
+ */
+function positiveMask(x: tf.Tensor): tf.Tensor {
+  const step = tf.engine().runKernel(tf.Step, { x }, { alpha: 0 }) as tf.Tensor;
+  try {
+    return tf.engine().runKernel(tf.ClipByValue, { x: step }, { clipValueMin: 0, clipValueMax: 1 }) as tf.Tensor;
+  } finally {
+    step.dispose();
+  }
 }

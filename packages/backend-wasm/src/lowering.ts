@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DType, Dim } from '@repkit/core';
 import { tfDType } from './transfer.ts';
 import * as spatial from './lowering/spatial.ts';
+import { sliceUnit, view } from './heap.ts';
 
 export interface LowerArgs<A = Readonly<Record<string, unknown>>> {
   /** The node's attrs, as the op definition in @repkit/core names them. */
@@ -27,19 +28,6 @@ interface SliceAttrs { axes: readonly number[]; starts: readonly number[]; ends:
  */
 function kernel(name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unknown> = {}): tf.Tensor {
   return tf.engine().runKernel(name, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
-}
-
-/**
- * `x` with another shape of the same size, sharing its data: what the wasm Reshape kernel does (one
- * more reference on the data), without the ~1.5 µs of a kernel dispatch.
- */
-export function view(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
-  let size = 1;
-  for (const d of shape) size *= d;
-  if (size !== x.size) throw new Error(`reshape of ${x.size} values [${x.shape.join(', ')}] to [${shape.join(', ')}]`);
-  const engine = tf.engine();
-  (engine.backend as unknown as { incRef(id: object): void }).incRef(x.dataId);
-  return engine.makeTensorFromTensorInfo({ dataId: x.dataId, shape: [...shape], dtype: x.dtype });
 }
 
 function one(x: readonly tf.Tensor[]): tf.Tensor {
@@ -117,7 +105,7 @@ function slice(x: tf.Tensor, { axes, starts, ends, steps }: SliceAttrs, s: reado
     if (ends[i] === -1) endMask |= 1 << a;
   });
   if (s.some((d) => d === 0)) return tf.zeros([...s], x.dtype);
-  if (strides.every((st) => st === 1)) return tf.slice(x, begin, s as number[]);
+  if (strides.every((st) => st === 1)) return sliceUnit(x, begin, s);
   if (x.dtype === 'float32') return tf.stridedSlice(x, begin, end, strides, 0, endMask);
   let out = x;
   axes.forEach((a, i) => {
