@@ -105,6 +105,7 @@ export async function benchSemiTable(): Promise<void> {
     if (worst > 0.01) verdicts.push('backend gap');
   }
   lines.push('', verdicts.length ? `Targets missed: ${verdicts.join(', ')}.` : 'Every target of §6.2 is met.', '');
+  lines.push('Why runs of one seed part by up to ~2 points: docs/semi-noise.md (one float32 ulp) and docs/semi-entmin-audit.md', '(entropy minimisation replayed step for step in PyTorch).', '');
   const out = fileURLToPath(new URL('../../docs/semi-results.md', import.meta.url));
   writeFileSync(`${out}.tmp`, lines.join('\n'));
   renameSync(`${out}.tmp`, out);
