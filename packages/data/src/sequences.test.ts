@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Philox, Tensor } from '@repkit/core';
 import {
-  BERT_CORRUPTION, MASKED, bayesMaskedAccuracy, markovChain, maskedPosteriors, sampleMarkov, sampleSwitching, switchingProcess,
+  BERT_CORRUPTION, MASKED, bayesMaskedAccuracy, bayesNspAccuracy, corruptedLogLikelihood, markovChain, maskedPosteriors, sampleMarkov, sampleSwitching, switchingProcess,
 } from './sequences.ts';
 
 describe('Markov token sequences', () => {
@@ -63,6 +63,38 @@ describe('Markov token sequences', () => {
     // A near-deterministic chain: the left neighbour alone nearly decides the masked token.
     expect(r.accuracy).toBeGreaterThan(0.8);
     expect(r.expected).toBeGreaterThan(0.8);
+  });
+
+  it('gives the exact likelihood of a corrupted segment (forward recursion equals enumeration)', () => {
+    const c = markovChain({ items: 3, successors: 1, seed: 4 });
+    const V = 3, observed = [1, MASKED, 0, 2];
+    const { select, mask, random } = BERT_CORRUPTION;
+    const emit = (o: number, x: number): number => (1 - select) * (o === x ? 1 : 0) + select * (o === MASKED ? mask : random / V + (o === x ? 1 - mask - random : 0));
+    let brute = 0;
+    for (let code = 0; code < V ** 4; code++) {
+      const x = Array.from({ length: 4 }, (_, i) => Math.floor(code / V ** i) % V);
+      let p = c.pi[x[0]!]! * emit(observed[0]!, x[0]!);
+      for (let i = 1; i < 4; i++) p *= c.P[x[i - 1]! * V + x[i]!]! * emit(observed[i]!, x[i]!);
+      brute += p;
+    }
+    expect(corruptedLogLikelihood(c, observed)).toBeCloseTo(Math.log(brute), 12);
+  });
+
+  it('decides next-sentence pairs by p(A B) against p(A)·p(B): on clean pairs, IsNext exactly when P(a, b) > π(b)', () => {
+    const c = markovChain({ items: 5, successors: 1, floor: 0.2, seed: 3 });
+    const clean = { select: 1e-12, mask: 0.8, random: 0.1 };
+    const rows: number[] = [], labels: number[] = [];
+    for (let a = 0; a < 5; a++) for (let b = 0; b < 5; b++) {
+      rows.push(a, b);
+      labels.push(c.P[a * 5 + b]! > c.pi[b]! ? 0 : 1); // the Bayes decision, so accuracy 1
+    }
+    const r = bayesNspAccuracy(c, new Tensor('int32', [25, 2], Int32Array.from(rows)), new Tensor('int32', [25], Int32Array.from(labels)), 1, clean);
+    expect(r.accuracy).toBe(1);
+    expect(r.positions).toBe(25);
+    // A masked boundary item carries less evidence: the posterior moves toward ½.
+    const masked = bayesNspAccuracy(c, new Tensor('int32', [1, 2], Int32Array.from([0, MASKED])), new Tensor('int32', [1], Int32Array.from([0])), 1);
+    expect(masked.expected).toBeLessThan(0.6);
+    expect(() => bayesNspAccuracy(c, new Tensor('int32', [1, 2]), new Tensor('int32', [1]), 2)).toThrow(/split must be an integer in \[1, 1\]/);
   });
 });
 

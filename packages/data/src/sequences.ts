@@ -174,6 +174,55 @@ export function bayesMaskedAccuracy(chain: MarkovChain, items: Tensor, observed:
   return { accuracy: hit / positions, expected: expected / positions, positions };
 }
 
+/**
+ * log p(observed) of one corrupted segment of the chain whose first item has law `init` (default π), with
+ * the per-position emission law of `c` unconditioned on selection (scaled forward recursion).
+ */
+export function corruptedLogLikelihood(chain: MarkovChain, observed: ArrayLike<number>, c: Corruption = BERT_CORRUPTION, init: ArrayLike<number> = chain.pi): number {
+  const V = chain.items, T = observed.length, P = chain.P;
+  if (T === 0) return 0;
+  const keep = 1 - c.mask - c.random;
+  const emit = (o: number, x: number): number => (1 - c.select) * (o === x ? 1 : 0) + c.select * (o === MASKED ? c.mask : c.random / V + (o === x ? keep : 0));
+  let a = new Float64Array(V), logp = 0;
+  for (let x = 0; x < V; x++) a[x] = init[x]! * emit(observed[0]!, x);
+  for (let t = 0; ; t++) {
+    let s = 0;
+    for (let x = 0; x < V; x++) s += a[x]!;
+    logp += Math.log(s);
+    if (t === T - 1) return logp;
+    const nxt = new Float64Array(V);
+    for (let x = 0; x < V; x++) {
+      const ax = a[x]! / s;
+      if (ax) for (let y = 0; y < V; y++) nxt[y] += ax * P[x * V + y]!;
+    }
+    for (let y = 0; y < V; y++) nxt[y] *= emit(observed[t + 1]!, y);
+    a = nxt;
+  }
+}
+
+/**
+ * Bayes-optimal next-sentence accuracy on corrupted `[CLS] A [SEP] B [SEP]` pairs cut from chain sequences
+ * at `split`: `observed` [n, T] is A (positions < split) then B as the model saw them (item or MASKED),
+ * `isNotNext` [n] the truth (0: B continues A; 1: B is the second part of another, independent sequence, so
+ * its first item has the stationary law π). With equal priors the decision compares
+ * p(A B | IsNext) = p(observed) with p(A B | NotNext) = p(A)·p(B); `expected` is the mean maximal posterior.
+ */
+export function bayesNspAccuracy(chain: MarkovChain, observed: Tensor, isNotNext: Tensor, split: number, c: Corruption = BERT_CORRUPTION): BayesRate {
+  if (observed.rank !== 2) throw new Error(`observed must be [n, T], got [${observed.shape.join(', ')}]`);
+  const [n, T] = observed.shape as [number, number];
+  if (isNotNext.size !== n) throw new Error(`isNotNext has ${isNotNext.size} labels for ${n} pairs`);
+  if (!Number.isInteger(split) || split < 1 || split >= T) throw new Error(`split must be an integer in [1, ${T - 1}], got ${split}`);
+  let hit = 0, expected = 0;
+  for (let s = 0; s < n; s++) {
+    const o = observed.data.subarray(s * T, (s + 1) * T);
+    const llr = corruptedLogLikelihood(chain, o, c) - corruptedLogLikelihood(chain, o.subarray(0, split), c) - corruptedLogLikelihood(chain, o.subarray(split), c);
+    const notNext = llr < 0 ? 1 : 0;
+    hit += notNext === isNotNext.data[s] ? 1 : 0;
+    expected += 1 / (1 + Math.exp(-Math.abs(llr)));
+  }
+  return { accuracy: hit / n, expected: expected / n, positions: n };
+}
+
 export interface SwitchingProcess {
   /** Hidden regimes. */
   regimes: number;
@@ -189,11 +238,11 @@ export interface SwitchingProcess {
 }
 
 export interface SwitchingProcessOptions {
-  /** Hidden regimes (default 8). */
+  /** Hidden regimes (default 16: more than the entries of one wav2vec codebook, V = 8). */
   regimes?: number;
   /** Frame dimension (default 8). */
   dim?: number;
-  /** Probability of staying in a regime per step (default 0.9: mean run 10 steps). */
+  /** Probability of staying in a regime per step (default 0.95: mean run 20 steps). */
   stay?: number;
   /** Carry-over of the previous frame (default 0.5). */
   a?: number;
@@ -205,7 +254,7 @@ export interface SwitchingProcessOptions {
 }
 
 /** A seeded switching linear process: sticky Markov regimes, each pulling the frame toward its own mean. */
-export function switchingProcess({ regimes = 8, dim = 8, stay = 0.9, a = 0.5, sigma = 0.1, scale = 2, seed = 0 }: SwitchingProcessOptions = {}): SwitchingProcess {
+export function switchingProcess({ regimes = 16, dim = 8, stay = 0.95, a = 0.5, sigma = 0.1, scale = 2, seed = 0 }: SwitchingProcessOptions = {}): SwitchingProcess {
   checkIntArg('regimes', regimes, 2);
   checkIntArg('dim', dim, 1);
   if (!(stay >= 0 && stay < 1)) throw new Error(`stay must be in [0, 1), got ${stay}`);

@@ -33,12 +33,23 @@ describe('repkit ssl mlm | wav2vec', () => {
     expect(r.positions as number).toBeGreaterThan(0);
   });
 
+  it('mlm --nsp prints the next-sentence accuracy on held-out pairs beside chance and the Bayes-optimal rate', async () => {
+    const r = await json('mlm', '--nsp', '--backend', 'reference', '--steps', '2', '--batch', '4', '--train', '40', '--test', '20', '--length', '6', '--dim', '16', '--layers', '1', '--heads', '2');
+    expect(r).toMatchObject({ method: 'bert-mlm-nsp', nspChance: 0.5, pairs: 20 });
+    for (const k of ['nspAccuracy', 'nspBayesOptimalAccuracy', 'pairMaskedAccuracy']) {
+      expect(r[k] as number).toBeGreaterThanOrEqual(0);
+      expect(r[k] as number).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('wav2vec prints contrastive accuracy among K distractors and the codebook perplexity with its maximum', async () => {
     const r = await json('wav2vec', '--backend', 'reference', '--steps', '2', '--batch', '2', '--train', '8', '--test', '4', '--length', '12', '--dim', '8', '--K', '3', '--entries', '4');
     expect(r).toMatchObject({ method: 'wav2vec2', backend: 'reference', seed: 0, K: 3, maxPerplexity: 8 });
     expect(r.contrastiveAccuracy as number).toBeGreaterThanOrEqual(0);
     expect(r.codebookPerplexity as number).toBeGreaterThanOrEqual(1);
     expect(r.codebookPerplexity as number).toBeLessThanOrEqual(8);
+    expect(r.informative as number).toBeGreaterThanOrEqual(0);
+    expect(r.data).toMatchObject({ regimes: 16, stay: 0.95 }); // the defaults the targets were measured on
     const ctx = r.byContext as { nearSwitchShare: number };
     expect(ctx.nearSwitchShare).toBeGreaterThanOrEqual(0);
     expect(ctx.nearSwitchShare).toBeLessThanOrEqual(1);
@@ -54,6 +65,7 @@ describe('repkit ssl mlm | wav2vec', () => {
     await expect(run('wav2vec', '--tau-min', '-1')).rejects.toThrow(/--tau-min/);
     await expect(run('wav2vec', '--length', '3', '--span', '4')).rejects.toThrow(/--length \(3\) is shorter than the span length --span \(4\)/);
     await expect(run('wav2vec', '--stay', '1')).rejects.toThrow(/--stay must be a probability in \[0, 1\)/);
+    await expect(run('mlm', '--nsp', '--test', '1')).rejects.toThrow(/--test must be an integer ≥ 2/);
     await expect(run('mlm', '--backend', 'gpu')).rejects.toThrow(/--backend must be one of onnxruntime, wasm, reference/);
   });
 });

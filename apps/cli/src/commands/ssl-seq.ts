@@ -3,7 +3,7 @@
 // achievable on that data (the Bayes-optimal masked-token accuracy; the maximal codebook perplexity).
 import type { Command } from 'commander';
 import { Philox } from '@repkit/core';
-import { bayesMaskedAccuracy, markovChain, sampleMarkov, sampleSwitching, switchingProcess } from '@repkit/data';
+import { bayesMaskedAccuracy, bayesNspAccuracy, markovChain, sampleMarkov, sampleSwitching, switchingProcess } from '@repkit/data';
 import { ssl } from '@repkit/methods';
 import { loadBackends } from '../backends.ts';
 import { parseIntArg, parseNumberArg } from '../args.ts';
@@ -40,7 +40,7 @@ async function mlm(o: CommonOptions & { items: string; length: string; train: st
   const backend = parseBackend(o.backend);
   const seed = parseIntArg('--seed', o.seed, 0), steps = parseIntArg('--steps', o.steps, 1), batchSize = parseIntArg('--batch', o.batch, 1);
   const items = parseIntArg('--items', o.items, 2), length = parseIntArg('--length', o.length, o.nsp ? 2 : 1);
-  const nTrain = parseIntArg('--train', o.train, 1), nTest = parseIntArg('--test', o.test, 1);
+  const nTrain = parseIntArg('--train', o.train, o.nsp ? 2 : 1), nTest = parseIntArg('--test', o.test, o.nsp ? 2 : 1);
   const maskProb = parseProbability('--mask-prob', o.maskProb), lr = parseNumberArg('--lr', o.lr, 0);
   const dim = parseIntArg('--dim', o.dim, 1), layers = parseIntArg('--layers', o.layers, 1), heads = parseIntArg('--heads', o.heads, 1);
   if (dim % heads !== 0) throw new Error(`--heads (${heads}) must divide --dim (${dim})`);
@@ -60,7 +60,14 @@ async function mlm(o: CommonOptions & { items: string; length: string; train: st
     Object.assign(out, { maskedAccuracy: ev.accuracy, bayesOptimalAccuracy: bayes.accuracy, bayesExpectedAccuracy: bayes.expected, positions: ev.positions });
     console.log(`${backend}: masked-token accuracy ${(ev.accuracy * 100).toFixed(2)} % vs Bayes-optimal ${(bayes.accuracy * 100).toFixed(2)} % (${ev.positions} masked positions), ${seconds.toFixed(1)} s`);
   } else {
-    console.log(`${backend}: L_MLM + L_NSP after ${steps} steps ${model.lossCurve_.at(-1)!.toFixed(4)}, ${seconds.toFixed(1)} s`);
+    // Held-out pairs of the evaluation sequences, corrupted once with the evaluation seed (as the masked tokens are).
+    const ev = await model.evaluateNsp(test);
+    const bayes = bayesNspAccuracy(chain, ev.observed, ev.isNotNext, ev.split, { select: maskProb, mask: 0.8, random: 0.1 });
+    Object.assign(out, {
+      nspAccuracy: ev.accuracy, nspChance: 0.5, nspBayesOptimalAccuracy: bayes.accuracy, nspBayesExpectedAccuracy: bayes.expected, pairs: ev.pairs, notNextShare: ev.notNextShare,
+      pairMaskedAccuracy: ev.maskedAccuracy, pairPositions: ev.positions, // the masked tokens of the same pairs (no Bayes rate in this layout)
+    });
+    console.log(`${backend}: next-sentence accuracy ${(ev.accuracy * 100).toFixed(2)} % (chance 50 %, Bayes-optimal ${(bayes.accuracy * 100).toFixed(2)} %) on ${ev.pairs} held-out pairs; masked-token accuracy in the pair layout ${(ev.maskedAccuracy * 100).toFixed(2)} % (${ev.positions} positions); ${seconds.toFixed(1)} s`);
   }
   if (o.export) await model.exportOnnx(o.export);
   if (o.json) console.log(JSON.stringify(out));
@@ -98,7 +105,7 @@ async function wav2vec(o: CommonOptions & {
   bar.stop();
   const seconds = (performance.now() - t0) / 1000;
   const ev = await model.evaluate(test.frames, 12345, test.regimes);
-  console.log(`${backend}: picks the true quantised target among K = ${K} distractors ${(ev.contrastiveAccuracy * 100).toFixed(2)} % of ${ev.positions} masked steps; codebook perplexity ${ev.codebookPerplexity.toFixed(2)} of ${ev.maxPerplexity}; ${seconds.toFixed(1)} s`);
+  console.log(`${backend}: picks the true quantised target among K = ${K} distractors ${(ev.contrastiveAccuracy * 100).toFixed(2)} % of ${ev.positions} masked steps (${(ev.informativeAccuracy * 100).toFixed(2)} % on the ${(ev.informative * 100).toFixed(1)} % that have a distractor of another code); codebook perplexity ${ev.codebookPerplexity.toFixed(2)} of ${ev.maxPerplexity}; ${seconds.toFixed(1)} s`);
   if (o.export) await model.exportOnnx(o.export);
   if (o.json) {
     console.log(JSON.stringify({
@@ -119,11 +126,11 @@ export function addSequenceCommands(group: Command): void {
     .option('--dim <n>', 'encoder width', '64')
     .option('--layers <n>', 'transformer blocks', '2')
     .option('--heads <n>', 'attention heads', '4')
-    .option('--nsp', 'also train next-sentence prediction on [CLS] A [SEP] B [SEP] pairs (no Bayes rate then)')
+    .option('--nsp', 'also train next-sentence prediction on [CLS] A [SEP] B [SEP] pairs; reports NSP accuracy on held-out pairs beside chance (50 %) and the Bayes-optimal rate')
     .action(mlm);
-  addCommon(group.command('wav2vec').description('wav2vec 2.0 (or w2v-BERT) on switching-process frame sequences; reports contrastive accuracy and codebook perplexity'), '3000', '32', '2e-3')
-    .option('--regimes <n>', 'hidden regimes of the process', '8')
-    .option('--stay <p>', 'probability that the process stays in its regime per step (mean run 1/(1 − stay))', '0.9')
+  addCommon(group.command('wav2vec').description('wav2vec 2.0 (or w2v-BERT) on switching-process frame sequences; reports contrastive accuracy and codebook perplexity'), '5000', '32', '2e-3')
+    .option('--regimes <n>', 'hidden regimes of the process (16: more than the V entries of one codebook)', '16')
+    .option('--stay <p>', 'probability that the process stays in its regime per step (mean run 1/(1 − stay))', '0.95')
     .option('--frame-dim <n>', 'frame dimension', '8')
     .option('--length <n>', 'frames per sequence', '32')
     .option('--train <n>', 'training sequences', '4000')
@@ -132,7 +139,7 @@ export function addSequenceCommands(group: Command): void {
     .option('--span <n>', 'span length M', '4')
     .option('--K <n>', 'distractors per masked step', '10')
     .option('--kappa <x>', 'contrastive temperature κ', '0.1')
-    .option('--alpha <x>', 'diversity weight α (paper 0.1; 0.02 here: at 0.1 the quantiser split regimes across codes)', '0.02')
+    .option('--alpha <x>', 'diversity weight α (the paper\'s 0.1)', '0.1')
     .option('--tau-start <x>', 'Gumbel temperature at step 0', '2')
     .option('--tau-min <x>', 'Gumbel temperature floor', '0.5')
     .option('--groups <n>', 'codebooks G', '2')

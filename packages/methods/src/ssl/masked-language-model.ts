@@ -2,7 +2,7 @@
 // transformer encoder trained with L_MLM (+ L_NSP when `nsp`), scikit-learn style: options in the
 // constructor, learned state in fields ending in `_`.
 import {
-  GraphBuilder, Philox, Tensor, Trainer, adam, getBackend, trainStep, add, type Executable, type Graph,
+  GraphBuilder, Philox, Tensor, Trainer, adam, argmax, getBackend, trainStep, add, type Executable, type Graph,
 } from '@repkit/core';
 import { takeRows } from '@repkit/data';
 import { checkInt } from '../validate.ts';
@@ -41,6 +41,23 @@ export interface MaskedEvaluation {
   observed: Tensor;
   /** 1 where a position was selected [n, T]. */
   selected: Tensor;
+}
+
+/** Next-sentence prediction on held-out corrupted pairs, and masked-token accuracy in the pair layout. */
+export interface NspEvaluation {
+  /** Share of pairs whose IsNext / NotNext label the NSP head predicts; chance is 0.5 (labels are 50/50). */
+  accuracy: number;
+  pairs: number;
+  /** Share of NotNext pairs among them. */
+  notNextShare: number;
+  /** Truth per pair [n] (0 IsNext, 1 NotNext) and what the model saw at the item positions [n, T] (A then B; −1 for [MASK]). */
+  isNotNext: Tensor;
+  observed: Tensor;
+  /** Items per A segment: B starts at this index of `observed`. */
+  split: number;
+  /** Masked-token accuracy over the selected positions of the same pairs. */
+  maskedAccuracy: number;
+  positions: number;
 }
 
 export class MaskedLanguageModel {
@@ -114,7 +131,10 @@ export class MaskedLanguageModel {
     const enc = transformerParams(b, this.encoderConfig());
     const h = encodeTokens(enc, ids, mask, segments);
     const pred = predictedTokens(mlmLogits(h, enc, mlmHeadParams(b, this.dim, FIRST_ITEM + this.items_)));
-    return b.build({ hidden: h, embedding: maskedMeanPool(h, mask), pred });
+    if (!this.nsp) return b.build({ hidden: h, embedding: maskedMeanPool(h, mask), pred });
+    // 1 where the NSP head predicts NotNext.
+    const nsp = argmax(nspLogits(h, nspHeadParams(b, this.dim)), -1);
+    return b.build({ hidden: h, embedding: maskedMeanPool(h, mask), pred, nsp });
   }
 
   private checkSequences(X: Tensor, items?: number): number {
@@ -168,6 +188,7 @@ export class MaskedLanguageModel {
     this.items_ = opts.items ?? this.checkSequences(X);
     this.checkSequences(X, this.items_);
     this.length_ = X.shape[1]!;
+    if (this.nsp && X.shape[0]! < 2) throw new Error(`nsp needs at least 2 sequences (a NotNext pair takes B from another sequence), got ${X.shape[0]}`);
     const backend = await getBackend(this.backend);
     const rng = new Philox(this.seed);
     const streams = { batches: rng.fork(2), masking: rng.fork(3), pairs: rng.fork(4) };
@@ -238,6 +259,41 @@ export class MaskedLanguageModel {
       }
     }
     return { accuracy: hit / positions, positions, observed: new Tensor('int32', [n, T], observed), selected: new Tensor('int32', [n, T], selected) };
+  }
+
+  /**
+   * Next-sentence prediction on held-out pairs: row i's first half as A, B its own second half or another
+   * row's (50/50, drawn from `seed`), corrupted once with §2.6's draws from `seed` as in training (the same
+   * seed policy as evaluateMasked). Returns what the model saw, so the Bayes rate can be computed on the same pairs.
+   */
+  async evaluateNsp(X: Tensor, seed = 12345): Promise<NspEvaluation> {
+    if (!this.nsp) throw new Error('evaluateNsp scores next-sentence prediction; this model was trained without it (nsp: false)');
+    this.checkSequences(X, this.items_);
+    const [n, T] = X.shape as [number, number];
+    if (T !== this.length_) throw new Error(`sequences have length ${T}, the model was trained on ${this.length_}`);
+    if (n < 2) throw new Error(`evaluateNsp needs at least 2 sequences (a NotNext pair takes B from another sequence), got ${n}`);
+    const pairs = this.nspPairs(X, Int32Array.from({ length: n }, (_, i) => i), new Philox(seed, 8));
+    const c = corruptTokens(pairs.tokens, new Philox(seed, 7), { maskProb: this.maskProb, items: this.items_ });
+    const out = await this.run(c.ids, pairs.segments);
+    const L = this.seqLen, half = Math.floor(T / 2);
+    const observed = new Int32Array(n * T);
+    let hit = 0, notNext = 0, mHit = 0, positions = 0;
+    for (let s = 0; s < n; s++) {
+      hit += out.nsp!.data[s] === pairs.isNotNext.data[s] ? 1 : 0;
+      notNext += pairs.isNotNext.data[s]!;
+      for (let t = 0; t < T; t++) {
+        const k = s * L + (t < half ? 1 + t : 2 + t); // skip [CLS], and the [SEP] after A
+        const id = c.ids.data[k]!;
+        observed[s * T + t] = id === MASK ? -1 : id - FIRST_ITEM;
+        if (!c.weight.data[k]) continue;
+        positions++;
+        mHit += out.pred!.data[k] === c.labels.data[k] ? 1 : 0;
+      }
+    }
+    return {
+      accuracy: hit / n, pairs: n, notNextShare: notNext / n, isNotNext: pairs.isNotNext, observed: new Tensor('int32', [n, T], observed), split: half,
+      maskedAccuracy: positions ? mHit / positions : Number.NaN, positions,
+    };
   }
 
   /** Write the encoder (ids, mask → hidden, embedding, pred) as ONNX with the weights baked in, atomically. */

@@ -21,13 +21,13 @@ describe('sequence self-supervision on onnxruntime', () => {
     expect(ev.accuracy).toBeGreaterThan(0.6); // a bigram guess from one neighbour gets ≈ 0.5 on this chain
   });
 
-  it('wav2vec 2.0 picks the true quantised target among 10 distractors ≥ 85 % of the time in 3000 steps, perplexity ≥ G·V/2', async () => {
-    const proc = switchingProcess({ seed: 0, stay: 0.95 });
+  it('wav2vec 2.0 picks the true quantised target among 10 distractors ≥ 90 % of the time in 5000 steps, perplexity ≥ G·V/2', async () => {
+    const proc = switchingProcess({ seed: 0 }); // the CLI's process: 16 regimes, stay 0.95; α is the paper's 0.1
     const train = sampleSwitching(proc, 4000, 32, new Philox(0, 1)).frames, test = sampleSwitching(proc, 256, 32, new Philox(0, 2));
-    const m = await new Wav2Vec2({ backend: 'onnxruntime', steps: 3000 }).fit(train);
+    const m = await new Wav2Vec2({ backend: 'onnxruntime' }) /* 5000 steps */.fit(train);
     const ev = await m.evaluate(test.frames, 12345, test.regimes);
     console.log(`wav2vec 2.0: contrastive accuracy ${ev.contrastiveAccuracy.toFixed(4)}, perplexity ${ev.codebookPerplexity.toFixed(2)} of ${ev.maxPerplexity}`);
-    expect(ev.contrastiveAccuracy).toBeGreaterThanOrEqual(0.85);
+    expect(ev.contrastiveAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(ev.byContext!.sameRegime).toBeGreaterThanOrEqual(0.85); // where the context determines the regime
     expect(ev.codebookPerplexity).toBeGreaterThanOrEqual(ev.maxPerplexity / 2);
   });

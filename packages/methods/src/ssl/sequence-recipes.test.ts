@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import '@repkit/backend-onnxruntime';
 import { Philox, Tensor, getBackend } from '@repkit/core';
-import { markovChain, sampleMarkov, sampleSwitching, switchingProcess } from '@repkit/data';
+import { bayesNspAccuracy, markovChain, sampleMarkov, sampleSwitching, switchingProcess } from '@repkit/data';
 import { importOnnx } from '@repkit/onnx';
 import { MaskedLanguageModel } from './masked-language-model.ts';
 import { Wav2Vec2 } from './wav2vec2.ts';
@@ -53,6 +53,46 @@ describe('MaskedLanguageModel', () => {
     const m = await new MaskedLanguageModel({ ...tiny, steps: 2, nsp: true }).fit(X, { items: 8 });
     expect(m.lossCurve_).toHaveLength(2);
     expect(m.lossCurve_[0]!).toBeGreaterThan(Math.log(2)); // L_MLM + L_NSP, each ≥ 0, NSP near ln 2 at the start
+  });
+
+  it('scores next-sentence prediction on held-out pairs: the same seed gives the same pairs, and the pairs are what the model saw', async () => {
+    const m = await new MaskedLanguageModel({ ...tiny, steps: 2, nsp: true }).fit(X, { items: 8 });
+    const ev = await m.evaluateNsp(X, 5);
+    expect(ev.pairs).toBe(40);
+    expect(ev.split).toBe(3);
+    expect(ev.accuracy).toBeGreaterThanOrEqual(0);
+    expect(ev.accuracy).toBeLessThanOrEqual(1);
+    expect(ev.notNextShare).toBeGreaterThan(0.2); // 50/50 labels
+    expect(ev.notNextShare).toBeLessThan(0.8);
+    expect(ev.observed.shape).toEqual([40, 6]);
+    // A is always the row's own first half; an IsNext B its own second half (where not masked or replaced).
+    let agree = 0, seen = 0;
+    for (let s = 0; s < 40; s++) for (let t = 0; t < 6; t++) {
+      if (t >= 3 && ev.isNotNext.data[s]) continue;
+      const o = ev.observed.data[s * 6 + t]!;
+      if (o < 0) continue;
+      seen++;
+      agree += o === X.data[s * 6 + t] ? 1 : 0;
+    }
+    expect(agree / seen).toBeGreaterThan(0.95); // only the 1.5 % random replacements differ
+    const again = await m.evaluateNsp(X, 5);
+    expect(again.accuracy).toBe(ev.accuracy);
+    expect(Array.from(again.isNotNext.data)).toEqual(Array.from(ev.isNotNext.data));
+    await expect(new MaskedLanguageModel({ ...tiny, steps: 2 }).fit(X, { items: 8 }).then((p) => p.evaluateNsp(X))).rejects.toThrow(/trained without it/);
+    await expect(m.evaluateNsp(new Tensor('int32', [1, 6]))).rejects.toThrow(/at least 2 sequences/);
+  });
+
+  it('learns next-sentence prediction well above chance on a near-deterministic chain (onnxruntime, 1500 steps)', async () => {
+    // One favoured successor per item; its stationary law is spread enough (max π 0.35) that a random B rarely looks like a continuation.
+    const c = markovChain({ items: 12, successors: 1, floor: 0.1, seed: 5 });
+    const train = sampleMarkov(c, 2000, 8, new Philox(3, 1)), test = sampleMarkov(c, 400, 8, new Philox(3, 2));
+    const m = await new MaskedLanguageModel({ ...tiny, batchSize: 32, steps: 1500, lr: 3e-3, nsp: true, backend: 'onnxruntime' }).fit(train, { items: 12 });
+    const ev = await m.evaluateNsp(test);
+    const bayes = bayesNspAccuracy(c, ev.observed, ev.isNotNext, ev.split);
+    console.log(`NSP: accuracy ${ev.accuracy.toFixed(4)} vs Bayes ${bayes.accuracy.toFixed(4)} on ${ev.pairs} pairs`);
+    expect(bayes.accuracy).toBeGreaterThan(0.72); // 0.82 on clean pairs; masks hide some boundary items
+    expect(ev.accuracy).toBeGreaterThan(0.65); // chance is 0.5
+    expect(ev.accuracy).toBeLessThanOrEqual(bayes.accuracy + 0.06); // no model beats the Bayes rate beyond sampling noise
   });
 
   it('rejects bad options and inputs by name', async () => {

@@ -17,6 +17,7 @@ export interface Wav2Vec2Options extends Omit<Wav2VecConfig, 'inputDim' | 'lengt
   tauMin?: number;
   /** Adam learning rate (default 2e-3, linear warm-up over 5 % of the steps, linear decay to 10 %). */
   lr?: number;
+  /** Sequences per step (default 32) and Adam steps (default 5000: at 3000 one seed in three stopped short of the target, docs/ssl-sequences-results.md). */
   batchSize?: number;
   steps?: number;
   seed?: number;
@@ -32,6 +33,11 @@ export interface Wav2VecEvaluation {
   /** Masked steps scored, and the share of them with at least one distractor of another code. */
   positions: number;
   informative: number;
+  /**
+   * Accuracy on those informative steps alone (a step whose distractors all share its code has no rival and
+   * counts as correct in contrastiveAccuracy).
+   */
+  informativeAccuracy: number;
   /**
    * With the hidden regimes given: accuracy where the masked step's regime equals that of its nearest
    * unmasked neighbours on both sides, accuracy elsewhere (a switch hides in the masked region, so the
@@ -52,10 +58,11 @@ export class Wav2Vec2 {
   private evalExe: Executable | undefined;
 
   constructor(opts: Wav2Vec2Options = {}) {
-    const { maskProb = 0.5, spanLength = 4, tauStart = 2, tauMin = 0.5, lr = 2e-3, batchSize = 32, steps = 3000, seed = 0, backend = 'reference', ...model } = opts;
+    const { maskProb = 0.5, spanLength = 4, tauStart = 2, tauMin = 0.5, lr = 2e-3, batchSize = 32, steps = 5000, seed = 0, backend = 'reference', ...model } = opts;
     this.options = { maskProb, spanLength, tauStart, tauMin, lr, batchSize, steps, seed, backend };
-    // α = 0.02 rather than the paper's 0.1: at 0.1 the diversity term split regimes across codes on our data (docs/ssl-sequences-results.md).
-    this.model = { alpha: 0.02, ...model };
+    // α defaults to the paper's 0.1 (resolveWav2Vec); on our 16-regime process it keeps both groups in use
+    // without splitting regimes across codes (docs/ssl-sequences-results.md records 0.02 and 0.05 too).
+    this.model = { ...model };
     checkProbability('maskProb', maskProb);
     checkInt('spanLength', spanLength, 1);
     if (!(tauStart > 0) || !(tauMin > 0)) throw new Error(`tau must be positive: got tauStart ${tauStart}, tauMin ${tauMin}; wav2vec 2.0 anneals 2 → 0.5`);
@@ -153,7 +160,7 @@ export class Wav2Vec2 {
     this.evalExe ??= await (await getBackend(this.options.backend)).compile(wav2vecEvalGraph(this.config_, B));
     const rng = new Philox(seed, 9);
     const counts = new Float64Array(c.groups * c.entries);
-    let hit = 0, positions = 0, informative = 0, steps = 0;
+    let hit = 0, positions = 0, informative = 0, informativeHit = 0, steps = 0;
     const ctxHit = [0, 0], ctxN = [0, 0];
     if (regimes && (regimes.dtype !== 'int32' || regimes.size !== n * c.length)) throw new Error(`regimes must be int32 [n, ${c.length}] like the frames, got ${regimes.dtype}[${regimes.shape.join(', ')}]`);
     for (let start = 0; start < n; start += B) {
@@ -172,7 +179,10 @@ export class Wav2Vec2 {
           const code = (tt: number): string => Array.from(codes.subarray((b * c.length + tt) * c.groups, (b * c.length + tt + 1) * c.groups)).join(',');
           const mine = code(draws.index!.data[b * c.length + i]!);
           const ds = draws.distractors!.data.subarray((b * c.length + i) * c.K, (b * c.length + i + 1) * c.K);
-          if ([...ds].some((j) => code(draws.index!.data[b * c.length + j]!) !== mine)) informative++;
+          if ([...ds].some((j) => code(draws.index!.data[b * c.length + j]!) !== mine)) {
+            informative++;
+            informativeHit += out.correct!.data[b * c.length + i]!;
+          }
           if (regimes) {
             const t = draws.index!.data[b * c.length + i]!, row = (start + b) * c.length, masked = draws.mask!.data;
             let l = t - 1, r = t + 1;
@@ -195,7 +205,7 @@ export class Wav2Vec2 {
       perplexity += Math.exp(h);
     }
     const byContext = regimes ? { sameRegime: ctxHit[0]! / ctxN[0]!, nearSwitch: ctxHit[1]! / ctxN[1]!, nearSwitchShare: ctxN[1]! / positions } : undefined;
-    return { contrastiveAccuracy: hit / positions, codebookPerplexity: perplexity, maxPerplexity: c.groups * c.entries, positions, informative: informative / positions, ...(byContext ? { byContext } : {}) };
+    return { contrastiveAccuracy: hit / positions, codebookPerplexity: perplexity, maxPerplexity: c.groups * c.entries, positions, informative: informative / positions, informativeAccuracy: informativeHit / informative, ...(byContext ? { byContext } : {}) };
   }
 
   /** Context representations [n, T, d] of unmasked frames (the encoder that exportOnnx writes). */
