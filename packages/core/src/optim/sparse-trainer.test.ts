@@ -95,6 +95,22 @@ describe('SparseTrainer', () => {
     expect(maxDiff(got.table('E').tensor(), want.params.E!)).toBeLessThan(1e-6);
   });
 
+  it('runs each step at the smallest row tier that holds it, with the same result as one full cap', async () => {
+    const run = async (tiers: number) => {
+      const tr = await SparseTrainer.create(loss, backend, init(1), { optimizer: adam({ lr: 0.05 }), tables: { E: 'lazy' }, tiers });
+      // 2, 5 and 8 distinct rows of a cap of 8: tiers of 2 rows compile caps 2, 6 and 8.
+      for (const [h, t] of [[[0, 0, 1, 1], [1, 0, 0, 1]], [[0, 1, 2, 3], [4, 4, 0, 1]], [[0, 1, 2, 3], [4, 5, 6, 7]]]) {
+        await tr.run({ h: new Tensor('int32', [B], Int32Array.from(h!)), t: new Tensor('int32', [B], Int32Array.from(t!)) });
+      }
+      return { E: tr.table('E').tensor(), W: tr.params.W!, compiled: (tr as unknown as { exes: Map<string, unknown> }).exes.size };
+    };
+    const one = await run(1), four = await run(4);
+    expect(Array.from(four.E.data)).toEqual(Array.from(one.E.data));
+    expect(Array.from(four.W.data)).toEqual(Array.from(one.W.data));
+    expect([one.compiled, four.compiled]).toEqual([1, 3]);
+    await expect(SparseTrainer.create(loss, backend, init(1), { optimizer: adam(), tables: { E: 'lazy' }, tiers: 0 })).rejects.toThrow(/tiers must be a positive integer, got 0/);
+  });
+
   it('Adagrad is the same under lazy and dense semantics', async () => {
     const a = await sparse(() => adagrad({ lr: 0.1 }), 'lazy', steps);
     const b = await sparse(() => adagrad({ lr: 0.1 }), 'dense', steps);

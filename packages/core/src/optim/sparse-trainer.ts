@@ -27,6 +27,11 @@ export interface SparseTrainerOptions {
   chunk?: number;
   /** How rows move between tables and step buffers (default: typed-array copies; kernels() is native). */
   rows?: RowCopier;
+  /**
+   * Row caps compiled per table (default 8): the largest cap cut into this many steps, and each step
+   * runs the smallest that holds its rows, so padding rows cost at most 1/tiers of the optimizer's work.
+   */
+  tiers?: number;
 }
 
 interface TableSpec {
@@ -89,16 +94,20 @@ export class SparseTrainer {
   t = 0;
   private constructor(
     readonly step: TrainStep,
-    private readonly exe: Executable,
+    /** One compiled step per combination of tier caps (key: the caps joined), built when first needed. */
+    private readonly exes: Map<string, Promise<Executable>>,
+    private readonly build: (caps: readonly number[]) => Promise<Executable>,
     private readonly specs: Map<string, TableSpec>,
     readonly params: Record<string, Tensor>,
     private readonly state: Record<string, Tensor>,
     private readonly chunk: number,
+    private readonly tiers: number,
   ) {}
 
   static async create(lossGraph: Graph, backend: Backend, init: Readonly<Record<string, Tensor>>, opts: SparseTrainerOptions): Promise<SparseTrainer> {
+    const tiers = opts.tiers ?? 8;
+    if (!Number.isInteger(tiers) || tiers < 1) throw new Error(`SparseTrainer: tiers must be a positive integer, got ${tiers}`);
     const specs = new Map<string, TableSpec>();
-    const reshape: Record<string, number[]> = {};
     for (const [name, semantics] of Object.entries(opts.tables)) {
       if (semantics !== 'lazy' && semantics !== 'dense') throw new Error(`tables['${name}']: semantics must be 'lazy' or 'dense', got '${semantics}'`);
       const { indexInputs, cap } = tableUses(lossGraph, name);
@@ -106,15 +115,20 @@ export class SparseTrainer {
       const table = new EmbeddingTable(name, shape[0]!, shape.slice(1), opts.optimizer.slots, opts.rows);
       if (!init[name]) throw new Error(`SparseTrainer: no initial value for table '${name}'`);
       table.setParam(init[name]!);
-      reshape[name] = [cap, ...shape.slice(1)];
       const buffers = Array.from({ length: 1 + opts.optimizer.slots.length }, () => new Float32Array(cap * table.width));
       specs.set(name, { table, semantics, indexInputs, cap, mark: new Int32Array(table.rows).fill(-1), ids: new Int32Array(cap), buffers });
     }
-    const b = new GraphBuilder(lossGraph.name);
-    const map = b.adopt(lossGraph, reshape);
-    const step = trainStep(b.build(Object.fromEntries(lossGraph.outputs.map((o) => [o.name, map.get(o.value)!]))), {
-      optimizer: opts.optimizer, loss: opts.loss, constraints: opts.constraints,
-    });
+    // The step with each table's input cut to `caps` rows; every cap gives the same names and math.
+    const stepAt = (caps: readonly number[]): TrainStep => {
+      const reshape = Object.fromEntries([...specs.values()].map((sp, i) => [sp.table.name, [caps[i]!, ...sp.table.rowShape]]));
+      const b = new GraphBuilder(lossGraph.name);
+      const map = b.adopt(lossGraph, reshape);
+      return trainStep(b.build(Object.fromEntries(lossGraph.outputs.map((o) => [o.name, map.get(o.value)!]))), {
+        optimizer: opts.optimizer, loss: opts.loss, constraints: opts.constraints,
+      });
+    };
+    const full = [...specs.values()].map((sp) => sp.cap);
+    const step = stepAt(full);
     const params: Record<string, Tensor> = {}, state: Record<string, Tensor> = {};
     for (const name of step.params) {
       if (specs.has(name)) continue;
@@ -125,7 +139,9 @@ export class SparseTrainer {
     for (const spec of specs.values()) {
       if (spec.semantics === 'dense') spec.decay = await backend.compile(decayGraph(spec.table, opts.optimizer, opts.constraints?.[spec.table.name]));
     }
-    return new SparseTrainer(step, await backend.compile(step.graph), specs, params, state, opts.chunk ?? 65536);
+    const build = (caps: readonly number[]) => backend.compile(stepAt(caps).graph);
+    const exes = new Map([[full.join(','), Promise.resolve(await backend.compile(step.graph))]]);
+    return new SparseTrainer(step, exes, build, specs, params, state, opts.chunk ?? 65536, tiers);
   }
 
   /** A copy of everything the trainer holds: step count, tables (with optimizer state), dense parameters and state. */
@@ -165,7 +181,7 @@ export class SparseTrainer {
     const hyper = this.step.optimizer.hyperAt(this.t);
     const feeds: Record<string, Tensor> = { ...batch, ...this.params, ...this.state };
     for (const [h, v] of Object.entries(hyper)) feeds[this.step.hyperName(h)] = scalar(v);
-    const touched = new Map<string, number>();
+    const touched = new Map<string, number>(), caps: number[] = [];
     for (const [name, spec] of this.specs) {
       let n = 0;
       for (const input of spec.indexInputs) {
@@ -180,12 +196,16 @@ export class SparseTrainer {
         }
         feeds[input] = new Tensor('int32', ids.shape, local);
       }
-      const parts = spec.table.gather(spec.ids, n, spec.cap, spec.buffers);
+      const cap = this.tierCap(spec.cap, n), w = spec.table.width;
+      const parts = spec.table.gather(spec.ids, n, cap, spec.buffers.map((buf) => buf.subarray(0, cap * w)));
       feeds[name] = parts[0]!;
       this.step.optimizer.slots.forEach((s, k) => (feeds[this.step.stateName(name, s)] = parts[k + 1]!));
       touched.set(name, n);
+      caps.push(cap);
     }
-    const out = await this.exe.run(feeds);
+    const key = caps.join(',');
+    if (!this.exes.has(key)) this.exes.set(key, this.build(caps));
+    const out = await (await this.exes.get(key)!).run(feeds);
     for (const [name, spec] of this.specs) {
       const n = touched.get(name)!;
       if (spec.decay) await this.decayAll(spec, hyper);
@@ -198,6 +218,12 @@ export class SparseTrainer {
     const metrics: Record<string, number> = {};
     for (const m of this.step.metrics) if (out[m]!.size === 1) metrics[m] = out[m]!.item();
     return metrics;
+  }
+
+  /** The smallest tier cap (a multiple of ⌈cap/tiers⌉, at most cap) that holds n rows. */
+  private tierCap(cap: number, n: number): number {
+    const unit = Math.ceil(cap / this.tiers);
+    return Math.min(cap, Math.max(1, Math.ceil(n / unit)) * unit);
   }
 
   /** Dense semantics: every row takes the g = 0 update (touched rows are overwritten afterwards). */
@@ -216,7 +242,7 @@ export class SparseTrainer {
   }
 
   dispose(): void {
-    this.exe.dispose();
+    for (const exe of this.exes.values()) void exe.then((e) => e.dispose(), () => {});
     for (const s of this.specs.values()) s.decay?.dispose();
   }
 }
