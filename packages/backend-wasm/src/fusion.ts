@@ -41,6 +41,7 @@ export function findFusions(graph: Graph): Map<Node, Fused> {
   const outputs = new Set(graph.outputs.map((o) => o.value));
   const inputs = new Set(graph.inputs.map((i) => i.value));
   const consts = new Map(graph.inputs.filter((i) => i.kind === 'const').map((i) => [i.value, i.tensor!]));
+  const producers = new Map(graph.nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
   const only = (v: Value): Node | undefined => {
     const r = readers.get(v);
     return !outputs.has(v) && r?.length === 1 ? r[0] : undefined;
@@ -67,7 +68,7 @@ export function findFusions(graph: Graph): Map<Node, Fused> {
   }
   for (const mm of graph.nodes) {
     if (mm.op !== 'matmul' || fusions.has(mm)) continue;
-    const fold = foldTranspose(mm, graph, only);
+    const fold = foldTranspose(mm, producers, only);
     if (fold) fusions.set(fold.nodes[0]!, fold);
   }
   for (const gt of graph.nodes) {
@@ -109,10 +110,10 @@ const PACK = 4.7, TRANSPOSE = 1;
  * smaller operand b. E.g. a first layer's weight gradient xᵀg, x [750, 64], g [750, 256], ran in 1.35
  * instead of 2.0 ms. The dot products are the same, so are the results.
  */
-function foldTranspose(mm: Node, graph: Graph, only: (v: Value) => Node | undefined): Fused | undefined {
+function foldTranspose(mm: Node, producers: ReadonlyMap<Value, Node>, only: (v: Value) => Node | undefined): Fused | undefined {
   const [a, b] = mm.inputs as [Value, Value];
   const producer = (v: Value): Node | undefined => {
-    const t = graph.nodes.find((n) => n.outputs[0] === v);
+    const t = producers.get(v);
     const perm = t?.attrs.perm as readonly number[] | undefined;
     return t?.op === 'transpose' && perm?.[0] === 1 && only(v) === mm && v.shape.length === 2 ? t : undefined;
   };
