@@ -245,8 +245,40 @@ template <bool Gather> Napi::Value Rows(const Napi::CallbackInfo& info) {
   for (u32 i = 0; i < n; i++) {
     if (ids[i] < 0 || (size_t)ids[i] >= rows) return a.fail<void>("ids", "holds a row outside the table"), info.Env().Undefined();
   }
-  if (Gather) rk_gather_rows(table, stride, ids, n, offset, width, buf);
-  else rk_scatter_rows(table, stride, ids, n, offset, width, buf);
+  const std::vector<i32> own(ids, ids + n);  // checked ids, safe from the kernel's writes (a view of the same memory)
+  if (Gather) rk_gather_rows(table, stride, own.data(), n, offset, width, buf);
+  else rk_scatter_rows(table, stride, own.data(), n, offset, width, buf);
+  return info.Env().Undefined();
+}
+
+// Ids are in the table and each rule's slots fit in a row (checked by the caller, re-checked for memory safety).
+bool rowsInTable(Args& a, const Napi::Value& table, u32 stride, const i32* ids, u32 n, u64 span) {
+  if (!a.ok) return false;
+  if (span > stride) return a.fail<void>("width", "runs past the row stride"), false;
+  const size_t rows = table.As<Napi::TypedArray>().ElementLength() / (stride ? stride : 1);
+  for (u32 i = 0; i < n; i++) {
+    if (ids[i] < 0 || (size_t)ids[i] >= rows) return a.fail<void>("ids", "holds a row outside the table"), false;
+  }
+  return true;
+}
+
+Napi::Value UpdateRows(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 stride = a.count(1, "stride"), n = a.count(3, "n"), width = a.count(4, "width"), code = a.count(6, "code");
+  const u32 segment = a.count(8, "segment");
+  const double max = a.number(9, "max");
+  if (a.ok && segment && width % segment) a.fail<void>("segment", "must divide width");
+  float* table = a.array<float>(0, napi_float32_array, "table", 0);
+  const i32* ids = a.array<i32>(2, napi_int32_array, "ids", n);
+  const float* grad = a.array<float>(5, napi_float32_array, "grad", (size_t)n * width);
+  if (a.ok && code > 2) a.fail<void>("code", "is not 0 (adam), 1 (adagrad) or 2 (sgd)");
+  const double* params = a.array<double>(7, napi_float64_array, "params", code == 0 ? 8 : code == 1 ? 3 : 5);
+  const u32 slots = code == 0 ? 2 : code == 1 ? 1 : (a.ok && params[0] != 0 ? 1 : 0);
+  // Checked ids are copied first, so a table write cannot change them (an ids view of the table's own memory).
+  std::vector<i32> own(ids ? ids : nullptr, ids ? ids + n : nullptr);
+  if (rowsInTable(a, info[0], stride, own.data(), n, (u64)width * (1 + slots))) {
+    rk_update_rows(table, stride, own.data(), n, width, grad, code, params, segment, max);
+  }
   return info.Env().Undefined();
 }
 
@@ -278,6 +310,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rotate90", Napi::Function::New(env, Rotate90));
   exports.Set("gatherRows", Napi::Function::New(env, Rows<true>));
   exports.Set("scatterRows", Napi::Function::New(env, Rows<false>));
+  exports.Set("updateRows", Napi::Function::New(env, UpdateRows));
   return exports;
 }
 

@@ -75,5 +75,10 @@ RK_EXPORT void rk_rotate90(const float* x, u32 n, u32 h, u32 w, const i32* k, fl
 // Rows `ids` (n of them) of a table with `stride` floats per row: `width` floats at `offset` each, packed.
 RK_EXPORT void rk_gather_rows(const float* table, u32 stride, const i32* ids, u32 n, u32 offset, u32 width, float* out);
 RK_EXPORT void rk_scatter_rows(float* table, u32 stride, const i32* ids, u32 n, u32 offset, u32 width, const float* from);
+// In place on rows `ids`: one optimizer step from packed grad [n, width] (code 0 adam, 1 adagrad, 2 sgd;
+// params as @repkit/core's packRowRule); then, if segment > 0, each `segment` floats of the parameter
+// span get unit L2 norm (max ≤ 0) or norm ≤ max.
+RK_EXPORT void rk_update_rows(float* table, u32 stride, const i32* ids, u32 n, u32 width, const float* grad, u32 code, const double* params,
+                              u32 segment, double max);
 
 #endif

@@ -18,6 +18,7 @@ export * from './optim/train-step.ts';
 export * from './optim/trainer.ts';
 export * from './optim/adagrad.ts';
 export * from './optim/table.ts';
+export * from './optim/row-rules.ts';
 export * from './optim/sparse-trainer.ts';
 export * from './rng/philox.ts';
 export * from './backend/backend.ts';

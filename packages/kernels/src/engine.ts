@@ -42,6 +42,11 @@ export interface Engine {
   /** One `width`-float span at `offset` of table rows `ids[0..n)` (rows of `stride` floats) to or from a packed buffer. */
   gatherRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, out: Float32Array): void;
   scatterRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, from: Float32Array): void;
+  /**
+   * Rows ids[0..n) take one optimizer step in place from grad [n, width] (`code`/`params` from core's
+   * packRowRule); then, if segment > 0, each `segment` of the parameter span gets unit norm (max ≤ 0) or norm ≤ max.
+   */
+  updateRows(table: Float32Array, stride: number, ids: Int32Array, n: number, width: number, grad: Float32Array, code: number, params: Float64Array, segment: number, max: number): void;
   /** Returns the number of stored entries (m, or fewer after dedupe). */
   csr(src: Int32Array, dst: Int32Array, numNodes: number, offsets: Int32Array, indices: Int32Array, dedupe: number): number;
 }

@@ -1,6 +1,6 @@
 // The public kernel API: validates at the boundary (errors name the argument and the fix), allocates
 // outputs, and runs one Engine — native addon, wasm module or TypeScript, all bit-identical.
-import type { Philox } from '@repkit/core';
+import { packRowRule, constraintMax, ruleSlots, type Philox, type RowProjection, type RowRule } from '@repkit/core';
 import { checkFinitePixels, checkImages, checkMaxShift, checkWarpParams, quarterTurns, strongOptions, type StrongAugmentOptions } from './augment-args.ts';
 import { METRICS, type Engine, type Metric } from './engine.ts';
 
@@ -102,6 +102,23 @@ export class Kernels {
     this.engine.scatterRows(table, stride, ids, n, offset, width, from);
   }
 
+  /**
+   * Rows ids[0..n) (distinct) of a row-interleaved table (parameter span at 0, the rule's slots after it)
+   * take one optimizer step in place from packed gradient rows grad [n, width], then the projection of
+   * each `project.segment` floats of the parameter, while the row is in cache: a SparseTrainer's host update.
+   */
+  updateRows(rule: RowRule, hyper: Readonly<Record<string, number>>, table: Float32Array, stride: number, rowIds: Int32Array, n: number, width: number, grad: Float32Array, project?: RowProjection): void {
+    const slots = ruleSlots(rule);
+    if (width * (1 + slots) > stride) throw new Error(`a ${rule.kind} row holds the parameter and ${slots} slot(s): ${1 + slots} × width ${width} must fit in a row of ${stride} floats`);
+    this.checkRows(table, stride, rowIds, n, 0, width, grad, 'grad');
+    const segment = project?.segment ?? 0;
+    if (project && (!Number.isInteger(segment) || segment < 1 || width % segment)) throw new Error(`project.segment ${segment} must be a positive integer that divides width ${width}`);
+    if (project?.constraint.kind === 'maxNorm' && !(project.constraint.max > 0)) throw new Error(`maxNorm: max must be > 0, got ${project.constraint.max}`);
+    const { code, params } = packRowRule(rule, hyper);
+    this.engine.updateRows(table, stride, rowIds, n, width, grad, code, params, segment, project ? constraintMax(project.constraint) : 0);
+  }
+
+  /** The table, ids and span are sound, and `buf` holds n packed spans. */
   private checkRows(table: Float32Array, stride: number, rowIds: Int32Array, n: number, offset: number, width: number, buf: Float32Array, name: string): void {
     typed('table', table, Float32Array);
     typed('ids', rowIds, Int32Array);

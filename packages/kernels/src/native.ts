@@ -29,7 +29,7 @@ export function loadNative(): Loaded<Engine> {
   try {
     const addon = createRequire(import.meta.url)(NATIVE_ADDON) as Omit<Engine, 'name' | 'detail'> & { simd: string };
     const kernels = ['philoxU32', 'philoxUniform', 'philoxInteger', 'philoxNormal', 'score', 'negatives', 'sampleNeighbors', 'cholesky', 'filteredRanks', 'topk', 'csr',
-      'eigh', 'spdPower', 'shiftImages', 'warpImages', 'strongAugment', 'rotate90', 'gatherRows', 'scatterRows'];
+      'eigh', 'spdPower', 'shiftImages', 'warpImages', 'strongAugment', 'rotate90', 'gatherRows', 'scatterRows', 'updateRows'];
     if (kernels.some((k) => typeof (addon as unknown as Record<string, unknown>)[k] !== 'function')) {
       return { reason: `${NATIVE_ADDON} is an older build without every kernel; ${REBUILD}` };
     }

@@ -1,6 +1,6 @@
 // The TypeScript implementation: the same algorithms, draw order and summation order as native/src,
 // so its results are bit-identical to the native and wasm builds (checked in conformance.test.ts).
-import { Philox, detLog, jsRowCopier } from '@repkit/core';
+import { Philox, detLog, jsRows, updateRowsPacked } from '@repkit/core';
 import type { Engine } from './engine.ts';
 import { tsAugment } from './ts-augment.ts';
 import { tsEigen } from './ts-eigen.ts';
@@ -56,8 +56,9 @@ export const tsEngine: Engine = {
   detail: 'TypeScript, scalar',
   ...tsAugment,
   ...tsEigen,
-  gatherRows: jsRowCopier.gatherRows,
-  scatterRows: jsRowCopier.scatterRows,
+  gatherRows: jsRows.gatherRows,
+  scatterRows: jsRows.scatterRows,
+  updateRows: updateRowsPacked,
 
   philoxU32: (state, out) => withStream(state, (r) => { for (let i = 0; i < out.length; i++) out[i] = r.nextU32(); }),
   philoxUniform: (state, out, lo, hi) => withStream(state, (r) => { for (let i = 0; i < out.length; i++) out[i] = lo + (hi - lo) * r.uniform(); }),

@@ -1,7 +1,7 @@
 // The wasm build (wasm/kernels.wasm, from native/src by wasm/build.mjs) behind the Engine contract.
 // The module imports nothing and exports its memory; each call lays its arrays out above
 // __heap_base, grows the memory when needed, copies inputs in and outputs back. Browser-safe.
-import { jsRowCopier } from '@repkit/core';
+import { jsRows, updateRowsPacked } from '@repkit/core';
 import type { Engine } from './engine.ts';
 
 type Ptr = number;
@@ -133,9 +133,10 @@ export class WasmEngine implements Engine {
     this.run([[state, 'inout'], [images, 'in'], [options, 'in'], [out, 'out']], (s, x, op, o) => this.x.rk_strong_augment(s!, x!, n, h, w, op!, o!));
   }
 
-  // Tables live in JS memory; copying one into the module's memory would cost more than the gather.
-  gatherRows = jsRowCopier.gatherRows;
-  scatterRows = jsRowCopier.scatterRows;
+  // Tables live in JS memory; copying one into the module's memory would cost more than the row work.
+  gatherRows = jsRows.gatherRows;
+  scatterRows = jsRows.scatterRows;
+  updateRows = updateRowsPacked;
 
   rotate90(images: Float32Array, n: number, h: number, w: number, k: Int32Array, out: Float32Array): void {
     this.run([[images, 'in'], [k, 'in'], [out, 'out']], (x, kp, o) => this.x.rk_rotate90(x!, n, h, w, kp!, o!));

@@ -102,6 +102,25 @@ describe('VJP of every differentiable primitive matches central finite differenc
     check((g) => op.scatterAdd(g.data('idx', 'int32', [2, 3]), f64(g, 'upd', upd), 6), { idx, upd }, ['upd']);
   });
 
+  it('a table gathered several times gets one scatter of all the rows, with the same gradient', () => {
+    const table = randomTensor(rng, [6, 2]), a = new Tensor('int32', [3], Int32Array.of(1, 5, 1)), c = new Tensor('int32', [2, 2], Int32Array.of(0, 1, 5, 5));
+    const build = (g: GraphBuilder): Value => {
+      const t = f64(g, 'table', table);
+      const ia = g.data('a', 'int32', [3]), x = op.gather(t, ia), y = op.gather(t, g.data('c', 'int32', [2, 2]));
+      return op.add(op.sum(op.mul(x, x)), op.add(op.sum(op.exp(y)), op.sum(op.gather(t, ia))));
+    };
+    check(build, { table, a, c }, ['table']);
+    const b = new GraphBuilder('three');
+    const gg = grad(b.build({ loss: build(b) }), { loss: 'loss', wrt: ['table'] });
+    expect(gg.nodes.filter((n) => n.op === 'scatterAdd')).toHaveLength(1);
+    expect(gg.nodes.filter((n) => n.op === 'add' && n.outputs[0]!.shape.join() === '6,2')).toHaveLength(0);
+    // Symbolic batch dims cannot be concatenated: the scatters are added as before.
+    const s = new GraphBuilder('symbolic');
+    const t = s.param('table', 'float64', [6, 2]), i = s.data('i', 'int32', ['batch', 3]);
+    const sym = grad(s.build({ loss: op.add(op.sum(op.gather(t, i)), op.sum(op.exp(op.gather(t, i)))) }), { loss: 'loss', wrt: ['table'] });
+    expect(sym.nodes.filter((n) => n.op === 'scatterAdd')).toHaveLength(2);
+  });
+
   it('logSoftmax and softmax on the last and a middle axis', () => {
     const x = randomTensor(rng, [2, 5, 3], -2, 2);
     check((g) => op.logSoftmax(f64(g, 'x', x), -1), { x });

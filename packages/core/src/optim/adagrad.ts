@@ -22,6 +22,7 @@ export function adagrad(opts: AdagradOptions = {}): Optimizer {
     name: 'adagrad',
     slots: ['sum'],
     hyper: ['lr'],
+    rows: { kind: 'adagrad', eps, weightDecay },
     hyperAt: (t) => ({ lr: lrAt(t) }),
     update(p, g, [s0], { lr: lrNow }) {
       const d = weightDecay ? add(g, mul(p, weightDecay)) : g;

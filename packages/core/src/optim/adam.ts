@@ -31,6 +31,7 @@ export function adam(opts: AdamOptions = {}): Optimizer {
     slots: ['m', 'v'],
     // alpha = lr / (1 − β1ᵗ); c2 = √(1 − β2ᵗ); lr itself for decoupled decay.
     hyper: ['alpha', 'c2', 'lr'],
+    rows: { kind: 'adam', beta1, beta2, eps, weightDecay, decoupled },
     hyperAt: (t) => ({ alpha: lrAt(t) / (1 - beta1 ** t), c2: Math.sqrt(1 - beta2 ** t), lr: lrAt(t) }),
     update(p, g, [m0, v0], { alpha, c2, lr: lrNow }) {
       let q = p;

@@ -2,6 +2,7 @@
 // to (new parameter, new state). Step-dependent scalars (lr, bias corrections) are computed on the
 // host each step and fed as inputs, so one traced step serves every step and any schedule.
 import type { Value } from '../ir/graph.ts';
+import type { RowRule } from './row-rules.ts';
 
 export interface Optimizer {
   readonly name: string;
@@ -13,6 +14,8 @@ export interface Optimizer {
   hyperAt(t: number): Record<string, number>;
   /** The update, traced with ops. */
   update(p: Value, g: Value, state: readonly Value[], hyper: Readonly<Record<string, Value>>): { p: Value; state: Value[] };
+  /** The same update as data, for host kernels that apply it to table rows in place (row-rules.ts). */
+  readonly rows?: RowRule;
 }
 
 export function checkPositive(what: string, x: number, allowZero = false): void {

@@ -25,6 +25,7 @@ export function sgd(opts: SgdOptions = {}): Optimizer {
     name: 'sgd',
     slots: momentum > 0 ? ['buf'] : [],
     hyper: ['lr'],
+    rows: { kind: 'sgd', momentum, dampening, nesterov, weightDecay },
     hyperAt: (t) => ({ lr: lrAt(t) }),
     update(p, g, state, { lr }) {
       const d = weightDecay ? add(g, mul(p, weightDecay)) : g;

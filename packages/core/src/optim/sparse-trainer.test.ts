@@ -7,7 +7,8 @@ import { Philox } from '../rng/philox.ts';
 import { Tensor } from '../tensor.ts';
 import { adam } from './adam.ts';
 import { adagrad } from './adagrad.ts';
-import { unitNorm } from './constraints.ts';
+import { sgd } from './sgd.ts';
+import { maxNorm, unitNorm, type Constraint } from './constraints.ts';
 import { trainStep } from './train-step.ts';
 import { Trainer } from './trainer.ts';
 import { SparseTrainer } from './sparse-trainer.ts';
@@ -44,8 +45,8 @@ async function dense(opt: () => Optimizer, steps: { h: Tensor; t: Tensor }[], co
   return tr.params;
 }
 
-async function sparse(opt: () => Optimizer, semantics: 'lazy' | 'dense', steps: { h: Tensor; t: Tensor }[], constraints = {}) {
-  const tr = await SparseTrainer.create(loss, backend, init(1), { optimizer: opt(), tables: { E: semantics }, constraints });
+async function sparse(opt: () => Optimizer, semantics: 'lazy' | 'dense', steps: { h: Tensor; t: Tensor }[], constraints = {}, update: 'host' | 'graph' = 'host') {
+  const tr = await SparseTrainer.create(loss, backend, init(1), { optimizer: opt(), tables: { E: semantics }, constraints, update });
   for (const s of steps) await tr.run(s);
   return { E: tr.table('E').tensor(), W: tr.params.W! };
 }
@@ -112,9 +113,59 @@ describe('SparseTrainer', () => {
   });
 
   it('Adagrad is the same under lazy and dense semantics', async () => {
-    const a = await sparse(() => adagrad({ lr: 0.1 }), 'lazy', steps);
+    const a = await sparse(() => adagrad({ lr: 0.1 }), 'lazy', steps, {}, 'graph');
     const b = await sparse(() => adagrad({ lr: 0.1 }), 'dense', steps);
     expect(maxDiff(a.E, b.E)).toBe(0);
+  });
+
+  it("host row updates equal the traced optimizer and constraint ('graph'), for every rule", async () => {
+    const cases: [string, () => Optimizer, Record<string, Constraint>][] = [
+      ['adam', () => adam({ lr: 0.05 }), { E: unitNorm() }],
+      ['adam, coupled decay', () => adam({ lr: 0.05, weightDecay: 0.1 }), { E: maxNorm(0.8) }],
+      ['adamw', () => adam({ lr: 0.05, weightDecay: 0.1, decoupled: true }), {}],
+      ['adagrad', () => adagrad({ lr: 0.1, weightDecay: 0.01 }), { E: maxNorm(0.5) }],
+      ['sgd', () => sgd({ lr: 0.1 }), {}],
+      ['sgd, momentum', () => sgd({ lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }), { E: unitNorm() }],
+      ['sgd, nesterov', () => sgd({ lr: 0.1, momentum: 0.9, nesterov: true }), {}],
+    ];
+    for (const [what, opt, constraints] of cases) {
+      const host = await sparse(opt, 'lazy', steps, constraints, 'host');
+      const graph = await sparse(opt, 'lazy', steps, constraints, 'graph');
+      expect(maxDiff(host.E, graph.E), what).toBeLessThan(2e-6);
+      expect(maxDiff(host.W, graph.W), what).toBeLessThan(2e-6);
+      expect(maxDiff(host.E, init(1).E!), what).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it('a host-updated table feeds only its rows: no optimizer state enters the step', async () => {
+    const names = async (constraints: Record<string, Constraint>, update?: 'host' | 'graph') => {
+      const tr = await SparseTrainer.create(loss, backend, init(1), { optimizer: adam(), tables: { E: 'lazy' }, constraints, update });
+      return [tr.step.graph.feeds.map((i) => i.name).filter((n) => n.startsWith('E')), tr.step.gradsOut];
+    };
+    expect(await names({ E: unitNorm() })).toEqual([['E'], ['E']]);
+    expect(await names({ E: unitNorm() }, 'graph')).toEqual([['E', 'E.m', 'E.v'], []]);
+    // A projection without a row form (a custom one, or unitNorm over another axis) keeps the update in the graph.
+    expect(await names({ E: (p) => p })).toEqual([['E', 'E.m', 'E.v'], []]);
+    expect(await names({ E: unitNorm(0) })).toEqual([['E', 'E.m', 'E.v'], []]);
+    await expect(SparseTrainer.create(loss, backend, init(1), { optimizer: adam(), tables: { E: 'lazy' }, update: 'device' as never })).rejects.toThrow(/update must be 'host' or 'graph'/);
+  });
+
+  it('a step that fails leaves the tables and the step count as they were, and the next step runs clean', async () => {
+    let broken = true; // the schedule gives NaN once
+    const lr = (t: number): number => (t === 2 && broken ? ((broken = false), NaN) : 0.05);
+    const tr = await SparseTrainer.create(loss, backend, init(1), { optimizer: adam({ lr }), tables: { E: 'lazy' } });
+    await tr.run(steps[0]!);
+    const before = tr.table('E').data.slice();
+    await expect(tr.run(steps[1]!)).rejects.toThrow(/hyper 'alpha' must be a finite number, got NaN/);
+    await expect(tr.run({ h: steps[1]!.h, t: new Tensor('int32', [B], Int32Array.of(0, 1, 2, 99)) })).rejects.toThrow(/holds id 99/);
+    expect(tr.t).toBe(1);
+    expect(Array.from(tr.table('E').data)).toEqual(Array.from(before));
+    // Had a failed step left rows marked, this step would read wrong rows; it must equal a fresh trainer's.
+    const fresh = await SparseTrainer.create(loss, backend, init(1), { optimizer: adam({ lr: 0.05 }), tables: { E: 'lazy' } });
+    await fresh.run(steps[0]!);
+    await tr.run(steps[2]!);
+    await fresh.run(steps[2]!);
+    expect(Array.from(tr.table('E').data)).toEqual(Array.from(fresh.table('E').data));
   });
 
   it('rejects tables it cannot make row-sparse, and out-of-range ids', async () => {

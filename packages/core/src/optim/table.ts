@@ -1,6 +1,7 @@
 // An embedding table on the host, row-interleaved: row r holds its parameter and then each optimizer
 // slot, side by side, so a step touches one contiguous span per row (the DGL-KE / PyTorch-BigGraph layout).
 import { Tensor } from '../tensor.ts';
+import { constraintMax, packRowRule, updateRowsPacked, type RowProjection, type RowRule } from './row-rules.ts';
 
 /** Copies one `width`-float span at `offset` of listed table rows to or from a packed buffer. */
 export interface RowCopier {
@@ -8,8 +9,20 @@ export interface RowCopier {
   scatterRows(table: Float32Array, stride: number, ids: Int32Array, n: number, offset: number, width: number, from: Float32Array): void;
 }
 
-/** The portable copier; @repkit/kernels' native engine does the same copies without a view per row. */
-export const jsRowCopier: RowCopier = {
+/** Updates table rows in place with an optimizer's row rule and a projection (row-rules.ts). */
+export interface RowUpdater {
+  /**
+   * Rows ids[0..n) (distinct): the parameter span at 0 and the rule's slots after it take one step from
+   * grad [n, width]; then `project`, if given, is applied to the parameter span.
+   */
+  updateRows(rule: RowRule, hyper: Readonly<Record<string, number>>, table: Float32Array, stride: number, ids: Int32Array, n: number, width: number, grad: Float32Array, project?: RowProjection): void;
+}
+
+/** Row moves and, where implemented, in-place row updates (a SparseTrainer's `rows` option). */
+export type RowKernels = RowCopier & Partial<RowUpdater>;
+
+/** The portable row kernels; @repkit/kernels' native engine does the same work without a view per row. */
+export const jsRows: RowCopier & RowUpdater = {
   gatherRows(table, stride, ids, n, offset, width, out) {
     for (let i = 0; i < n; i++) {
       const at = ids[i]! * stride + offset;
@@ -18,6 +31,10 @@ export const jsRowCopier: RowCopier = {
   },
   scatterRows(table, stride, ids, n, offset, width, from) {
     for (let i = 0; i < n; i++) table.set(from.subarray(i * width, (i + 1) * width), ids[i]! * stride + offset);
+  },
+  updateRows(rule, hyper, table, stride, ids, n, width, grad, project) {
+    const { code, params } = packRowRule(rule, hyper);
+    updateRowsPacked(table, stride, ids, n, width, grad, code, params, project?.segment ?? 0, project ? constraintMax(project.constraint) : 0);
   },
 };
 
@@ -32,7 +49,7 @@ export class EmbeddingTable {
     /** Shape of one row (e.g. [d], or [k, d] for a matrix per relation). */
     readonly rowShape: readonly number[],
     readonly slots: readonly string[],
-    private readonly copier: RowCopier = jsRowCopier,
+    private readonly copier: RowCopier = jsRows,
   ) {
     if (!Number.isInteger(rows) || rows < 1) throw new Error(`table '${name}': rows must be a positive integer, got ${rows}`);
     this.stride = this.width * (1 + slots.length);
@@ -61,8 +78,9 @@ export class EmbeddingTable {
   }
 
   /**
-   * Copy rows `ids` (first `n`) of the parameter and every slot into [cap, …rowShape] tensors. Rows past
-   * `n` are padding: with `into` (reused buffers) they hold stale finite values, whose updates are dropped.
+   * Copy rows `ids` (first `n`) of the parameter and every slot (or, with `into`, of the parameter and the
+   * first into.length − 1 slots) into [cap, …rowShape] tensors. Rows past `n` are padding: with `into`
+   * (reused buffers) they hold stale finite values, whose updates are dropped.
    */
   gather(ids: Int32Array, n: number, cap: number, into?: Float32Array[]): Tensor[] {
     const w = this.width;

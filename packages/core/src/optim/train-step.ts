@@ -15,6 +15,11 @@ export interface TrainStepOptions {
   optimizer: Optimizer;
   /** Parameters to train (default: every 'param' input). */
   params?: readonly string[];
+  /**
+   * Parameters whose gradient is an output (`gradName(p)`) instead of an update: the caller applies the
+   * optimizer itself (a SparseTrainer's host-updated tables). They take no state inputs or constraints.
+   */
+  gradsOut?: readonly string[];
   /** Projections applied to a parameter after each update, by parameter name. */
   constraints?: Readonly<Record<string, Constraint>>;
   /**
@@ -54,6 +59,10 @@ export interface TrainStep {
   readonly state: readonly StateInput[];
   /** Inputs carried from step to step (`carry`), initialised by the caller. */
   readonly carried: readonly string[];
+  /** Parameters whose gradient is output rather than applied (`gradsOut`). */
+  readonly gradsOut: readonly string[];
+  /** Output name of a `gradsOut` parameter's gradient. */
+  gradName(param: string): string;
   /** Input name of a parameter's state slot. */
   stateName(param: string, slot: string): string;
   /** Output name of the updated value of an input (parameter or state). */
@@ -64,11 +73,18 @@ export interface TrainStep {
 const stateName = (p: string, slot: string): string => `${p}.${slot}`;
 const nextName = (input: string): string => `${input}.next`;
 const hyperName = (h: string): string => `opt.${h}`;
+const gradName = (p: string): string => `${p}.grad`;
 
 export function trainStep(lossGraph: Graph, opts: TrainStepOptions): TrainStep {
   const loss = opts.loss ?? 'loss';
   const params = opts.params ?? lossGraph.inputs.filter((i) => i.kind === 'param').map((i) => i.name);
   if (params.length === 0) throw new Error(`trainStep: graph '${lossGraph.name}' has no parameters to train`);
+  const gradsOut = opts.gradsOut ?? [];
+  for (const name of gradsOut) {
+    if (!params.includes(name)) throw new Error(`trainStep: gradsOut names '${name}', which is not a trained parameter`);
+    if (opts.constraints?.[name]) throw new Error(`trainStep: '${name}' is in gradsOut, so its constraint must be applied by the caller, not the step`);
+  }
+  if (gradsOut.length && opts.fuse) throw new Error('trainStep: fuse and gradsOut cannot be combined');
   for (const name of Object.keys(opts.constraints ?? {})) {
     if (!params.includes(name)) throw new Error(`trainStep: constraint on '${name}', which is not a trained parameter`);
   }
@@ -107,6 +123,10 @@ export function trainStep(lossGraph: Graph, opts: TrainStepOptions): TrainStep {
   } else {
     params.forEach((name, i) => {
       const p = ps[i]!;
+      if (gradsOut.includes(name)) {
+        outputs[gradName(name)] = gs[i]!;
+        return;
+      }
       const slots = opts.optimizer.slots.map((s) => {
         if (!p.shape.every((d) => typeof d === 'number')) throw new Error(`trainStep: parameter '${name}' needs a static shape, got [${p.shape.join(', ')}]`);
         state.push({ name: stateName(name, s), shape: p.shape as number[], dtype: p.dtype });
@@ -144,6 +164,8 @@ export function trainStep(lossGraph: Graph, opts: TrainStepOptions): TrainStep {
     metrics: lossGraph.outputs.map((o) => o.name),
     state,
     carried,
+    gradsOut,
+    gradName,
     stateName,
     nextName,
     hyperName,
