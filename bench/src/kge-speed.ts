@@ -106,7 +106,7 @@ async function throughput(ort: Awaited<ReturnType<typeof ours>>, rounds: number,
   const base = ms.get('pytorch-sparse');
   for (const e of engines) {
     const m = ms.get(e.name)!;
-    console.log(`  ${e.label.padEnd(90)} ${(B / m * 1000).toFixed(0).padStart(8)} triples/s${base ? `  ${(base / m).toFixed(2)}× pytorch SparseAdam throughput` : ''}`);
+    console.log(`  ${e.label.padEnd(104)} ${(B / m * 1000).toFixed(0).padStart(8)} triples/s${base ? `  ${(base / m).toFixed(2)}× pytorch SparseAdam throughput` : ''}`);
   }
   console.log(`  onnxruntime lazy Adam on the host vs in the step graph: ${(ms.get('onnxruntime@100k/graph')! / ms.get('onnxruntime@100k')!).toFixed(2)}× throughput`);
   if (base) console.log(`  target onnxruntime-cpu ≥ 1.0× pytorch SparseAdam: ${base / ms.get('onnxruntime@100k')! >= 1 ? 'met' : 'NOT met'}`);
