@@ -126,7 +126,7 @@ export function kgeCommand(program: Command): void {
     .option('--margin <x>', 'margin γ', '1')
     .option('--sampler <kind>', 'bern or basic', 'bern')
     .option('--optimizer <name>', 'adam, adagrad or sgd', 'adam')
-    .option('--semantics <kind>', 'table updates: dense (torch Adam) or lazy (SparseAdam)', 'dense')
+    .option('--semantics <kind>', 'table updates: dense (torch Adam) or lazy (SparseAdam: only touched rows, updated on the host)', 'dense')
     .option('--loss <kind>', 'margin or softplus', 'margin')
     .option('--seed <n>', 'seed of initial weights, batches and negatives', '0')
     .option('--early-stopping <every>', 'evaluate validation MRR every N epochs and stop when it stops improving')
