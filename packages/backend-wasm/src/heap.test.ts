@@ -1,8 +1,8 @@
-// Unit-step slices copied within the wasm heap (heap.ts) against the reference: runs along every axis,
-// each dtype, and the source freed while the slice lives on.
+// Unit-step slices and row gathers copied within the wasm heap (heap.ts) against the reference: runs along
+// every axis, each dtype, repeated and multi-dimensional indices, and the source freed while the copy lives on.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { Philox, getBackend, neg, slice, trace, type DType } from '@repkit/core';
+import { Philox, gather, getBackend, neg, slice, trace, type DType } from '@repkit/core';
 import { bools, expectExact, ints, runBoth, uniform } from './testing.ts';
 
 const rng = new Philox(31);
@@ -42,5 +42,28 @@ describe('unit-step slice', () => {
     exe.dispose();
     const flat = Array.from(x.data, (v) => -v);
     expect([...got.a!.data, ...got.b!.data, ...got.c!.data]).toEqual(flat);
+  });
+});
+
+describe('row gather', () => {
+  for (const dtype of ['float32', 'int32', 'bool'] as DType[]) {
+    it(`repeated rows, [2, 3] indices, ${dtype}`, async () => {
+      const g = trace('gather', (b) => ({ out: gather(b.data('x', dtype, [5, 2, 3]), b.data('i', 'int32', [2, 3])) }));
+      const x = dtype === 'float32' ? uniform(rng, [5, 2, 3]) : dtype === 'int32' ? ints(rng, [5, 2, 3], -99, 99) : bools(rng, [5, 2, 3]);
+      const i = ints(rng, [2, 3], 0, 5);
+      i.data.set([4, 0, 4, 2, 2, 1]);
+      const { got, want } = await runBoth(g, { x, i });
+      expectExact(g, got, want);
+    });
+  }
+
+  it('stays right when its output grows the heap (views taken before would be detached)', async () => {
+    const rows = 2048, width = 4096; // 32 MiB out: more than the heap holds free at this point
+    const g = trace('big', (b) => ({ out: gather(b.data('x', 'float32', [4, width]), b.data('i', 'int32', [rows])) }));
+    const x = uniform(rng, [4, width]), i = ints(rng, [rows], 0, 4);
+    const exe = await (await getBackend('wasm')).compile(g);
+    const out = (await exe.run({ x, i })).out!;
+    exe.dispose();
+    for (const r of [0, 1, rows - 1]) expect(Array.from(out.data.subarray(r * width, r * width + 3))).toEqual(Array.from(x.data.subarray(i.data[r]! * width, i.data[r]! * width + 3)));
   });
 });

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DType, Dim } from '@repkit/core';
 import { tfDType } from './transfer.ts';
 import * as spatial from './lowering/spatial.ts';
-import { sliceUnit, view } from './heap.ts';
+import { gatherRows, sliceUnit, view } from './heap.ts';
 
 export interface LowerArgs<A = Readonly<Record<string, unknown>>> {
   /** The node's attrs, as the op definition in @repkit/core names them. */
@@ -40,7 +40,10 @@ function two(x: readonly tf.Tensor[]): [tf.Tensor, tf.Tensor] {
 
 /** Throw as the reference does when an index leaves [0, n): tfjs would drop or zero it silently. */
 function checkIndices(op: string, idx: tf.Tensor, n: number): void {
-  const d = idx.dataSync() as Int32Array;
+  checkIndexArray(op, idx.dataSync() as Int32Array, n);
+}
+
+function checkIndexArray(op: string, d: Int32Array, n: number): void {
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v < 0 || v >= n) throw new Error(`${op}: index ${v} (at flat position ${i}) is out of range [0, ${n}); check the indices fed or computed`);
@@ -208,8 +211,10 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
     return tf.pad(one(x), Array.from({ length: r }, (_, i) => [pads[i]!, pads[i + r]!] as [number, number]), value);
   },
 
-  // GatherV2 itself rejects indices outside [0, rows) with the offending value.
-  gather: (x) => kernel(tf.GatherV2, { x: x[0]!, indices: x[1]! }, { axis: 0, batchDims: 0 }),
+  gather: (x) => {
+    const [table, idx] = two(x);
+    return gatherRows(table, idx, (ids) => checkIndexArray('gather', ids, table.shape[0]!));
+  },
   scatterAdd: (x, { attrs: { size }, outShapes: [s] }: LowerArgs<{ size: number }>) => {
     const [idx, upd] = two(x);
     checkIndices('scatterAdd', idx, size);
