@@ -273,9 +273,10 @@ Napi::Value UpdateRows(const Napi::CallbackInfo& info) {
   const float* grad = a.array<float>(5, napi_float32_array, "grad", (size_t)n * width);
   if (a.ok && code > 2) a.fail<void>("code", "is not 0 (adam), 1 (adagrad) or 2 (sgd)");
   const double* params = a.array<double>(7, napi_float64_array, "params", code == 0 ? 8 : code == 1 ? 3 : 5);
-  const u32 slots = code == 0 ? 2 : code == 1 ? 1 : (a.ok && params[0] != 0 ? 1 : 0);
-  // Checked ids are copied first, so a table write cannot change them (an ids view of the table's own memory).
-  std::vector<i32> own(ids ? ids : nullptr, ids ? ids + n : nullptr);
+  if (!a.ok) return info.Env().Undefined();
+  const u32 slots = code == 0 ? 2 : code == 1 ? 1 : (params[0] != 0 ? 1 : 0);
+  // Ids are copied before they are checked, so a table write cannot change them (an ids view of the table).
+  const std::vector<i32> own(ids, ids + n);
   if (rowsInTable(a, info[0], stride, own.data(), n, (u64)width * (1 + slots))) {
     rk_update_rows(table, stride, own.data(), n, width, grad, code, params, segment, max);
   }

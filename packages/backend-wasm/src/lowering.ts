@@ -40,10 +40,7 @@ function two(x: readonly tf.Tensor[]): [tf.Tensor, tf.Tensor] {
 
 /** Throw as the reference does when an index leaves [0, n): tfjs would drop or zero it silently. */
 function checkIndices(op: string, idx: tf.Tensor, n: number): void {
-  checkIndexArray(op, idx.dataSync() as Int32Array, n);
-}
-
-function checkIndexArray(op: string, d: Int32Array, n: number): void {
+  const d = idx.dataSync() as Int32Array;
   for (let i = 0; i < d.length; i++) {
     const v = d[i]!;
     if (v < 0 || v >= n) throw new Error(`${op}: index ${v} (at flat position ${i}) is out of range [0, ${n}); check the indices fed or computed`);
@@ -213,7 +210,8 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
 
   gather: (x) => {
     const [table, idx] = two(x);
-    return gatherRows(table, idx, (ids) => checkIndexArray('gather', ids, table.shape[0]!));
+    checkIndices('gather', idx, table.shape[0]!);
+    return gatherRows(table, idx);
   },
   scatterAdd: (x, { attrs: { size }, outShapes: [s] }: LowerArgs<{ size: number }>) => {
     const [idx, upd] = two(x);
