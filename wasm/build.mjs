@@ -1,22 +1,29 @@
-// Builds wasm/kernels.wasm from native/src (the addon's sources) with clang + lld, and writes its
-// sha256 to kernels.wasm.sha256. `node wasm/build.mjs --out FILE` builds elsewhere (the test compares).
-// The committed module was built with CLANG below; another clang may emit other (still valid) bytes.
+// Builds the repo's two WebAssembly SIMD modules with clang + lld:
+//   wasm/kernels.wasm (+ kernels.wasm.sha256): the host kernels, native/src (the addon's sources); own memory.
+//   packages/backend-wasm/src/gemm-wasm.ts: wasm/src/gemm.cpp, the wasm backend's matrix product, embedded
+//     as base64 (browser bundles need no extra file); it imports tfjs-backend-wasm's memory.
+// `node wasm/build.mjs --out FILE` builds kernels.wasm elsewhere and `--gemm-out FILE` the gemm module's
+// bytes (the tests compare). The committed modules were built with CLANG below; another clang may emit
+// other (still valid) bytes.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLANG = 'clang version 14.0.6';
 export const SOURCES = ['philox.cpp', 'scoring.cpp', 'sampling.cpp', 'ranking.cpp', 'csr.cpp', 'linalg.cpp', 'eigen.cpp', 'augment.cpp'];
-export const FLAGS = [
+const COMMON = [
   '--target=wasm32', '-msimd128', '-O3', '-std=c++17', '-ffreestanding', '-nostdlib', '-fno-exceptions', '-fno-rtti',
-  '-ffp-contract=off', '-fvisibility=hidden',
-  '-Wl,--no-entry', '-Wl,--export-dynamic', '-Wl,--export=__heap_base', '-Wl,--strip-all', '-Wl,-z,stack-size=65536',
+  '-ffp-contract=off', '-fvisibility=hidden', '-Wl,--no-entry', '-Wl,--export-dynamic', '-Wl,--strip-all',
 ];
+export const FLAGS = [...COMMON, '-Wl,--export=__heap_base', '-Wl,-z,stack-size=65536'];
+// The gemm module lives in another module's memory: it may hold no data and use no stack there (tested).
+export const GEMM_FLAGS = [...COMMON, '-Wl,--import-memory'];
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+export const GEMM_TS = join(root, 'packages', 'backend-wasm', 'src', 'gemm-wasm.ts');
 
 /** The compiler's version line, or null when there is no clang on PATH (or $CLANG). */
 export function clangVersion(clang = process.env.CLANG ?? 'clang') {
@@ -27,38 +34,71 @@ export function clangVersion(clang = process.env.CLANG ?? 'clang') {
   }
 }
 
-/** Compile and link into `out` (written via a temporary name); returns the module's sha256. */
-export function build(out = join(root, 'wasm', 'kernels.wasm'), clang = process.env.CLANG ?? 'clang') {
+/** Compile and link `srcs` (paths relative to the repo root, so the output does not depend on where the tree lives). */
+function compile(flags, srcs, clang) {
   const tmp = mkdtempSync(join(tmpdir(), 'repkit-wasm-'));
   try {
-    const file = join(tmp, 'kernels.wasm');
-    // Relative source paths from the repo root keep the output independent of where the tree lives.
-    const srcs = SOURCES.map((s) => relative(root, join(root, 'native', 'src', s)));
-    execFileSync(clang, [...FLAGS, '-o', file, ...srcs], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    const bytes = readFileSync(file);
-    const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
-    if (imports.length > 0) throw new Error(`wasm/build.mjs: the module must import nothing, but imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}`);
-    writeFileSync(`${out}.tmp`, bytes);
-    renameSync(`${out}.tmp`, out);
-    return createHash('sha256').update(bytes).digest('hex');
+    const file = join(tmp, 'out.wasm');
+    execFileSync(clang, [...flags, '-o', file, ...srcs], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    return readFileSync(file);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+/** Write `bytes` to `out` through a temporary name. */
+function writeAtomic(out, bytes) {
+  writeFileSync(`${out}.tmp`, bytes);
+  renameSync(`${out}.tmp`, out);
+}
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+/** Build the host kernels into `out`; returns the module's sha256. */
+export function build(out = join(root, 'wasm', 'kernels.wasm'), clang = process.env.CLANG ?? 'clang') {
+  const bytes = compile(FLAGS, SOURCES.map((s) => `native/src/${s}`), clang);
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
+  if (imports.length > 0) throw new Error(`wasm/build.mjs: kernels.wasm must import nothing, but imports ${imports.map((i) => `${i.module}.${i.name}`).join(', ')}`);
+  writeAtomic(out, bytes);
+  return sha256(bytes);
+}
+
+/** The gemm module's bytes. */
+export function buildGemm(clang = process.env.CLANG ?? 'clang') {
+  const bytes = compile(GEMM_FLAGS, ['wasm/src/gemm.cpp'], clang);
+  const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => `${i.module}.${i.name}`);
+  if (imports.join() !== 'env.memory') throw new Error(`wasm/build.mjs: the gemm module must import env.memory only, but imports ${imports.join(', ')}`);
+  return bytes;
+}
+
+/** The TypeScript module that embeds the gemm module. */
+export function gemmSource(bytes, version) {
+  return `// Generated by \`node wasm/build.mjs\` from wasm/src/gemm.cpp (${version}); do not edit.\n` +
+    `export const GEMM_WASM_SHA256 = '${sha256(bytes)}';\n` +
+    `export const GEMM_WASM_BASE64 =\n  '${bytes.toString('base64')}';\n`;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const at = process.argv.indexOf('--out');
+  const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
   const version = clangVersion();
   if (!version) {
     console.error('wasm/build.mjs: no clang on PATH; install clang-14 and lld (apt-get install clang-14 lld-14) or set CLANG');
     process.exit(1);
   }
-  if (!version.includes(CLANG)) console.warn(`wasm/build.mjs: ${version} is not ${CLANG}, which built the committed module; bytes may differ`);
-  if (at > 0) {
-    console.log(`${build(process.argv[at + 1])}  ${process.argv[at + 1]}`);
-  } else {
+  if (!version.includes(CLANG)) console.warn(`wasm/build.mjs: ${version} is not ${CLANG}, which built the committed modules; bytes may differ`);
+  const out = arg('--out'), gemmOut = arg('--gemm-out');
+  if (out) console.log(`${build(out)}  ${out}`);
+  if (gemmOut) {
+    const bytes = buildGemm();
+    writeAtomic(gemmOut, bytes);
+    console.log(`${sha256(bytes)}  ${gemmOut}`);
+  }
+  if (!out && !gemmOut) {
     const sha = build();
-    writeFileSync(join(root, 'wasm', 'kernels.wasm.sha256'), `${sha}  kernels.wasm\n`);
+    writeAtomic(join(root, 'wasm', 'kernels.wasm.sha256'), `${sha}  kernels.wasm\n`);
     console.log(`wasm/kernels.wasm ${sha} (${version})`);
+    const bytes = buildGemm();
+    writeAtomic(GEMM_TS, gemmSource(bytes, CLANG));
+    console.log(`${GEMM_TS} ${sha256(bytes)} (${bytes.length} bytes)`);
   }
 }

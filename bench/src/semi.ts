@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { Philox, Tensor, Trainer, adam, getBackend, mlpInit, trainStep, type Feeds } from '@repkit/core';
 import '@repkit/backend-onnxruntime';
-import '@repkit/backend-wasm';
+import { useGemm } from '@repkit/backend-wasm';
 import { kernels } from '@repkit/kernels';
 import { takeRows } from '@repkit/data';
 import { semi } from '@repkit/methods';
@@ -20,12 +20,22 @@ function batch(rng: Philox): Feeds {
   return { xl: rows(B), uw: rows(MU * B), us: rows(MU * B), y: new Tensor('int32', [B], rng.integers(B, 0, 10)) };
 }
 
-async function repkitEngine(backendName: string, withHost = false): Promise<Engine> {
+/** Run `f` with the wasm backend's matmuls on tfjs's BatchMatMul (gemm false) or repkit's gemm. */
+async function withGemm<T>(gemm: boolean, f: () => Promise<T>): Promise<T> {
+  useGemm(gemm);
+  try {
+    return await f();
+  } finally {
+    useGemm(true);
+  }
+}
+
+async function repkitEngine(backendName: string, withHost = false, gemm = true): Promise<Engine> {
   const backend = await getBackend(backendName);
   const fm = new semi.FixMatch({ batchSize: B, mu: MU, threshold: TAU });
   const step = trainStep(fm.lossGraph(SIZES[0]!, SIZES.at(-1)!), { optimizer: adam({ lr: 1e-3, weightDecay: 5e-4 }), fuse: true });
   const rng = new Philox(0);
-  const trainer = await Trainer.create(step, backend, mlpInit(rng.fork(1), SIZES));
+  const trainer = await withGemm(gemm, () => Trainer.create(step, backend, mlpInit(rng.fork(1), SIZES)));
   const fixed = batch(rng.fork(2));
   // The host side of a recipe step: draw rows, then weak views of B + μB images and strong views of μB.
   const task = semi.digitsProtocol(50), draws = rng.fork(3), K = kernels();
@@ -38,20 +48,24 @@ async function repkitEngine(backendName: string, withHost = false): Promise<Engi
     };
     return { xl: view(il, false), uw: view(iu, false), us: view(iu, true), y: fixed.y! };
   };
-  for (let i = 0; i < 5; i++) await trainer.run(withHost ? hostBatch() : fixed);
+  const steps = (n: number) => withGemm(gemm, async () => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await trainer.run(withHost ? hostBatch() : fixed);
+    return (performance.now() - t0) / n;
+  });
+  await steps(5);
+  const label = gemm ? backend.describe() : backend.describe().replace('repkit gemm', 'tfjs BatchMatMul (XNNPACK)');
   return {
-    name: withHost ? `${backendName}+host` : backendName,
-    label: withHost ? `${backend.describe()} + host batch & augmentation (kernels: ${K.engine.name})` : backend.describe(),
-    async time(n) {
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) await trainer.run(withHost ? hostBatch() : fixed);
-      return (performance.now() - t0) / n;
-    },
+    name: `${backendName}${withHost ? '+host' : ''}${gemm ? '' : '-tfjs-matmul'}`,
+    label: withHost ? `${label} + host batch & augmentation (kernels: ${K.engine.name})` : label,
+    time: steps,
   };
 }
 
 export async function benchSemi(): Promise<void> {
-  const engines: Engine[] = [await repkitEngine('onnxruntime'), await repkitEngine('wasm'), await repkitEngine('onnxruntime', true)];
+  const engines: Engine[] = [
+    await repkitEngine('onnxruntime'), await repkitEngine('wasm'), await repkitEngine('wasm', false, false), await repkitEngine('onnxruntime', true),
+  ];
   const missing = pythonMissing('torch');
   let peer: PythonPeer | undefined;
   if (missing) {
@@ -80,5 +94,7 @@ export async function benchSemi(): Promise<void> {
     const ort = ms.get('onnxruntime')!, wasm = ms.get('wasm')!;
     console.log(`  target onnxruntime-cpu ≤ 1.0× pytorch split: ${ort <= split ? 'met' : 'NOT met'} (${vs(ort, split)}; ${vs(ort, concat)} the reference's one-forward form)`);
     console.log(`  target wasm ≤ 3× pytorch split: ${wasm <= 3 * split ? 'met' : 'NOT met'} (${vs(wasm, split)}; ${vs(wasm, concat)} the reference's one-forward form)`);
+    const xnn = ms.get('wasm-tfjs-matmul');
+    if (xnn) console.log(`  wasm, repkit gemm vs tfjs BatchMatMul: ${(wasm / xnn).toFixed(2)}× the time`);
   }
 }

@@ -100,7 +100,7 @@ describe.skipIf(Boolean(skip))(`edge page in headless Chromium${skip ? ` — ski
       expect(shown.map((p) => p.label)).toEqual(ort.predictions.map((p) => p.label));
       shown.forEach((p, i) => expect(p.score).toBeCloseTo(ort.predictions[i]!.score, 4));
 
-      expect(await page.textContent('#backend')).toMatch(/^wasm \(tfjs-backend-wasm 4\.22\.0, (SIMD|no SIMD), 1 thread\), float32$/);
+      expect(await page.textContent('#backend')).toMatch(/^wasm \(tfjs-backend-wasm 4\.22\.0, SIMD, 1 thread, repkit gemm\), float32$/);
       expect(await page.textContent('#time')).toMatch(/^\d+(\.\d+)? (ms|µs) \(1 query × 135 candidates\)$/);
       // The onnxruntime-web peer runs the same file in the same page: the same top-10.
       expect(await page.isHidden('#peer-panel')).toBe(false);
@@ -145,7 +145,7 @@ describe.skipIf(Boolean(skip))(`edge page in headless Chromium${skip ? ` — ski
       await page.goto(`${base}/edge/?model=umls`);
       await page.waitForFunction(() => ['ready', 'error'].includes(document.getElementById('digits-panel')!.dataset.status ?? ''), null, { timeout: 60_000 });
       expect(await page.textContent('#digit-status')).toBe('draw a digit, 0 to 9');
-      expect(await page.textContent('#digit-backend')).toMatch(/^wasm \(tfjs-backend-wasm 4\.22\.0, (SIMD|no SIMD), 1 thread\), float32$/);
+      expect(await page.textContent('#digit-backend')).toMatch(/^wasm \(tfjs-backend-wasm 4\.22\.0, SIMD, 1 thread, repkit gemm\), float32$/);
       expect(await page.textContent('#digit-peer-name')).toMatch(/onnxruntime-web 1\.30\.0 \(wasm EP, 1 thread\)/);
 
       // A test-set digit painted as 20×20 blocks at its gray levels; the stroke's end (pointerup) classifies.

@@ -22,7 +22,7 @@ describe('WasmBackend', () => {
 
   it('describes engine, SIMD and threads', async () => {
     const b = (await getBackend('wasm')) as WasmBackend;
-    expect(b.describe()).toMatch(/^wasm \(tfjs-backend-wasm 4\.22\.0, (SIMD|no SIMD), 1 thread\), float32$/);
+    expect(b.describe()).toMatch(/^wasm \(tfjs-backend-wasm 4\.22\.0, (SIMD|no SIMD), 1 thread, (repkit gemm|tfjs BatchMatMul \(repkit gemm off: .+\))\), float32$/);
     expect(b.info.simd).toBe(Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')));
   });
 

@@ -16,9 +16,9 @@ export class WasmBackend implements Backend {
   }
 
   describe(): string {
-    const { version, simd, threads, requestedThreads } = this.info;
+    const { version, simd, threads, requestedThreads, matmul } = this.info;
     const asked = requestedThreads !== threads ? `, ${requestedThreads} requested but this runtime has no wasm threads` : '';
-    return `wasm (tfjs-backend-wasm ${version}, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${asked}), float32`;
+    return `wasm (tfjs-backend-wasm ${version}, ${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${asked}, ${matmul}), float32`;
   }
 
   async compile(graph: Graph): Promise<WasmExecutable> {

@@ -3,6 +3,7 @@
 // transposed product where that packs less (see foldTranspose); cast(greater(x, 0)) as one mask.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Graph, Node, Value } from '@repkit/core';
+import { hasGemm, heapMatMul } from './gemm.ts';
 import { view } from './heap.ts';
 import type { Lowering } from './lowering.ts';
 
@@ -17,21 +18,22 @@ export interface Fused {
 
 /** The fused lowerings by label (inputs a, b, bias; or x), looked up when a graph is compiled, as LOWERING is. */
 export const FUSED: Record<string, Lowering> = {
-  'matmul+add': (x, { outShapes: [s] }) => fusedMatMul(x[0]!, x[1]!, x[2]!, 'linear', s!),
-  'matmul+add+relu': (x, { outShapes: [s] }) => fusedMatMul(x[0]!, x[1]!, x[2]!, 'relu', s!),
+  'matmul+add': (x, { outShapes: [s] }) => (hasGemm() ? heapMatMul(x[0]!, x[1]!, { bias: x[2]! }) : fusedMatMul(x[0]!, x[1]!, x[2]!, 'linear', s!)),
+  'matmul+add+relu': (x, { outShapes: [s] }) => (hasGemm() ? heapMatMul(x[0]!, x[1]!, { bias: x[2]!, relu: true }) : fusedMatMul(x[0]!, x[1]!, x[2]!, 'relu', s!)),
   'greater+cast': (x) => positiveMask(x[0]!),
-  // Inputs (x, g) of matmul(transpose(x), g), and (a, w) of matmul(a, transpose(w)).
-  'matmul(transpose(x), g)': (x) => swappedProduct(x[1]!, x[0]!, true),
-  'matmul(a, transpose(w))': (x) => swappedProduct(x[1]!, x[0]!, false),
+  // Inputs (x, g) of matmul(transpose(x), g), and (a, w) of matmul(a, transpose(w)): the gemm reads the
+  // transpose in place; tfjs runs the transposed product (see foldTranspose).
+  'matmul(transpose(x), g)': (x) => (hasGemm() ? heapMatMul(x[0]!, x[1]!, { transA: true }) : swappedProduct(x[1]!, x[0]!, true)),
+  'matmul(a, transpose(w))': (x) => (hasGemm() ? heapMatMul(x[0]!, x[1]!, { transB: true }) : swappedProduct(x[1]!, x[0]!, false)),
 };
 
 const isFloat = (v: Value): boolean => v.dtype === 'float32' || v.dtype === 'float64';
 
 /**
  * matmul(a[m,k], b[k,n]) + bias[n] (either operand order) [→ relu], where each intermediate
- * has that one reader and is no graph output: tfjs's _FusedMatMul (XNNPACK's fully connected with bias
- * and clamp) in one call instead of three. The sums start from the bias instead of adding it last: the
- * results differ from the unfused chain by float32 rounding only.
+ * has that one reader and is no graph output: one call instead of three, repkit's gemm (the bias added
+ * last, as unfused) or else tfjs's _FusedMatMul (XNNPACK's fully connected with bias and clamp; its sums
+ * start from the bias: the results differ from the unfused chain by float32 rounding only).
  * matmul(transpose(x), g) and matmul(a, transpose(w)), 2-D: see foldTranspose.
  * cast(greater(x, 0), float) for float x (a relu's gradient mask): see positiveMask.
  */
@@ -124,6 +126,13 @@ function foldTranspose(mm: Node, producers: ReadonlyMap<Value, Node>, only: (v: 
   const [M, K] = ma, N = mb[1];
   if (M === 0 || K === 0 || N === 0) return undefined;
   const ta = producer(a);
+  if (hasGemm()) {
+    // The gemm reads either operand transposed in place: fold always.
+    if (ta) return { nodes: [ta, mm], inputs: [ta.inputs[0]!, b], label: 'matmul(transpose(x), g)', lower: FUSED['matmul(transpose(x), g)']! };
+    const tb = producer(b);
+    if (tb) return { nodes: [tb, mm], inputs: [a, tb.inputs[0]!], label: 'matmul(a, transpose(w))', lower: FUSED['matmul(a, transpose(w))']! };
+    return undefined;
+  }
   if (ta) {
     // Direct: transpose x, pack g [K, N]. Swapped: transpose g, pack x [K, M], transpose the [N, M] product.
     if (TRANSPOSE * K * N + PACK * K * M + TRANSPOSE * M * N >= TRANSPOSE * K * M + PACK * K * N) return undefined;

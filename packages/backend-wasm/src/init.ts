@@ -1,6 +1,7 @@
 // Starts tfjs-core on the wasm backend once per process; every WasmBackend shares that engine.
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { startGemm } from './gemm.ts';
 
 export interface WasmInitOptions {
   /** XNNPACK threads (default 1: benchmarks are single-threaded). Fixed for the process at first init. */
@@ -18,6 +19,8 @@ export interface WasmInfo {
   readonly threads: number;
   /** Threads that were asked for. */
   readonly requestedThreads: number;
+  /** What runs float32 matrix products: repkit's SIMD kernel on tfjs's heap, or tfjs's BatchMatMul and why. */
+  readonly matmul: string;
 }
 
 let started: { threads: number; info: Promise<WasmInfo> } | undefined;
@@ -41,7 +44,9 @@ async function start(threads: number, wasmPaths?: string): Promise<WasmInfo> {
   }
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const multi = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-  return { version: version_wasm, simd, threads: multi ? getThreadsCount() : 1, requestedThreads: threads };
+  const whyNot = simd ? await startGemm() : 'no wasm SIMD';
+  const matmul = whyNot ? `tfjs BatchMatMul (repkit gemm off: ${whyNot})` : 'repkit gemm';
+  return { version: version_wasm, simd, threads: multi ? getThreadsCount() : 1, requestedThreads: threads, matmul };
 }
 
 /** Start (once) and describe the shared tfjs wasm engine. */

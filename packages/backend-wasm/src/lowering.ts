@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DType, Dim } from '@repkit/core';
 import { tfDType } from './transfer.ts';
 import * as spatial from './lowering/spatial.ts';
+import { hasGemm, heapMatMul } from './gemm.ts';
 import { gatherRows, sliceUnit, view } from './heap.ts';
 
 export interface LowerArgs<A = Readonly<Record<string, unknown>>> {
@@ -73,6 +74,20 @@ function broadcast(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
 
 function batchSize(x: tf.Tensor): number {
   return x.shape.slice(0, -2).reduce((p, q) => p * q, 1);
+}
+
+/** a[…, m, k]·b[k, n] on repkit's gemm: a's leading axes are rows of one product, viewed in place. */
+function rowsProduct(a: tf.Tensor, b: tf.Tensor, s: readonly number[]): tf.Tensor {
+  if (a.rank === 2) return heapMatMul(a, b);
+  const a2 = view(a, [a.shape.slice(0, -1).reduce((p, q) => p * q, 1), a.shape[a.rank - 1]!]);
+  try {
+    const out = heapMatMul(a2, b);
+    const shaped = view(out, s);
+    out.dispose();
+    return shaped;
+  } finally {
+    a2.dispose();
+  }
 }
 
 /** Run `f` along `axis` by moving that axis last (tfjs softmax, log-softmax and topk take only the last axis). */
@@ -190,6 +205,8 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
     const [a, b] = two(x);
     // wasm has no int32 BatchMatMul ("not yet supported"); an exact int32 product as a[…,m,k,1]·b[…,1,k,n] summed over k.
     if (a.dtype !== 'float32') return tf.sum(tf.mul(tf.expandDims(a, -1), tf.expandDims(b, -3)), -2);
+    // repkit's gemm: a[…, m, k]·b[k, n] as one [rows, k]·[k, n] product, a read in place.
+    if (hasGemm() && b.rank === 2 && a.rank >= 2) return rowsProduct(a, b, s!);
     // wasm's BatchMatMul miscounts batches when both sides carry different batch shapes
     // ([2,1,3,4]@[5,4,6] fills 90 of 180 values): give both the output's batch shape first.
     if (batchSize(a) > 1 && batchSize(b) > 1) return tf.matMul(toBatch(a, s!), toBatch(b, s!));

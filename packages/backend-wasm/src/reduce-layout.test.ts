@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import {
   Philox, expand, matmul, max, mean, reshape, sum, trace, transpose, type Value,
 } from '@repkit/core';
-import { bools, expectClose, expectExact, intFloats, ints, runBoth, uniform } from './testing.ts';
+import { bools, expectClose, expectExact, intFloats, ints, runBoth, uniform, withGemm } from './testing.ts';
 
 const rng = new Philox(11);
 type Reduce = (x: Value, axes?: number | readonly number[], keepDims?: boolean) => Value;
@@ -55,10 +55,10 @@ describe('matmul', () => {
     [[5, 3, 4], [2, 1, 4, 6], [5, 3, 4], [2, 1, 4, 6]],
     [[64, 256], [256, 10], [64, 256], [256, 10]],
   ];
-  for (const [sa, sb, fa, fb] of shapes) {
-    it(`float32 [${sa}] @ [${sb}]`, async () => {
+  for (const gemm of [true, false]) for (const [sa, sb, fa, fb] of shapes) {
+    it(`float32 [${sa}] @ [${sb}] (${gemm ? 'repkit gemm' : 'tfjs BatchMatMul'})`, async () => {
       const g = trace('matmul', (b) => ({ out: matmul(b.data('a', 'float32', sa), b.data('b', 'float32', sb)) }));
-      const { got, want } = await runBoth(g, { a: uniform(rng, fa), b: uniform(rng, fb) });
+      const { got, want } = await withGemm(gemm, () => runBoth(g, { a: uniform(rng, fa), b: uniform(rng, fb) }));
       // Sums of K products in float32: error grows like √K·eps; 1e-5 relative with a 1e-5 floor holds to K = 256.
       expectClose(g, got, want, { atol: 1e-5 });
     });
