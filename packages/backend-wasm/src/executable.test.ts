@@ -72,9 +72,9 @@ describe('fusion', () => {
       return { y: relu(h), m, s, r: relu(s), q: abs(s), k };
     });
     const exe = await compile(g);
-    // y fuses the whole chain; m is an output and s has two readers, so neither fuses further;
-    // a [1, n] bias stays rank 2 in the kernel's data records, which it refuses.
-    expect(exe.describe()).toEqual(['matmul+add+relu', 'matmul', 'add', 'matmul', 'add', 'relu', 'abs']);
+    // y fuses the whole chain (run where its relu was traced); m is an output and s has two readers, so
+    // neither fuses further; a [1, n] bias stays rank 2 in the kernel's data records, which it refuses.
+    expect(exe.describe()).toEqual(['matmul', 'add', 'matmul', 'add', 'matmul+add+relu', 'relu', 'abs']);
     exe.dispose();
     for (const rows of [3, 1, 0]) {
       const { got, want } = await runBoth(g, { x: uniform(rng, [rows, 6]) });
@@ -122,6 +122,36 @@ describe.each([true, false])('matmul of a transpose (repkit gemm: %s)', (gemm) =
       x: uniform(rng, [30, 32]), g: uniform(rng, [30, 4]), y: uniform(rng, [30, 4]), h: uniform(rng, [30, 32]),
       u: uniform(rng, [2, 30, 4]), v: uniform(rng, [2, 30, 32]),
     };
+    const { got, want } = await withGemm(gemm, () => runBoth(g, feeds));
+    expectClose(g, got, want, { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  it('runs a Linear layer as PyTorch exports it, relu(x·wᵀ + b), as one call on the gemm', async () => {
+    const g = trace('linear', (b) => {
+      const x = b.data('x', 'float32', ['batch', 6]), w = b.constant('w', uniform(rng, [5, 6])), bias = b.data('b', 'float32', [5]);
+      return { y: relu(add(matmul(x, transpose(w)), bias)), z: add(matmul(x, transpose(w)), bias) };
+    });
+    const exe = await withGemm(gemm, () => compile(g));
+    expect(exe.describe()).toEqual(gemm
+      ? ['transpose+matmul+add+relu', 'transpose+matmul+add']
+      : ['transpose', 'matmul+add+relu', 'transpose', 'matmul+add']);
+    exe.dispose();
+    for (const rows of [7, 0]) {
+      const { got, want } = await withGemm(gemm, () => runBoth(g, { x: uniform(rng, [rows, 6]), b: uniform(rng, [5]) }));
+      expectClose(g, got, want, { rtol: 1e-5, atol: 1e-6 });
+    }
+  });
+
+  it('runs a fold where the transpose comes before its product\'s other operand is computed', async () => {
+    const g = trace('early', (b) => {
+      const t = transpose(b.data('x', 'float32', [30, 4])), u = transpose(b.data('w', 'float32', [6, 5]));
+      const gr = mul(b.data('g', 'float32', [30, 32]), 2), a = mul(b.data('a', 'float32', [3, 5]), 2);
+      return { xg: matmul(t, gr), aw: matmul(a, u) };
+    });
+    const feeds = { x: uniform(rng, [30, 4]), g: uniform(rng, [30, 32]), a: uniform(rng, [3, 5]), w: uniform(rng, [6, 5]) };
+    const exe = await withGemm(gemm, () => compile(g));
+    expect(exe.describe().filter((s) => s === 'transpose+matmul')).toHaveLength(2);
+    exe.dispose();
     const { got, want } = await withGemm(gemm, () => runBoth(g, feeds));
     expectClose(g, got, want, { rtol: 1e-5, atol: 1e-6 });
   });

@@ -85,7 +85,7 @@ export class WasmExecutable implements Executable {
     for (const i of graph.inputs) if (i.kind === 'const' && read.has(i.value)) consts.set(i.value, tf.keep(upload(i.tensor!)));
     const alias = new Map<Value, Value>();
     const fusions = fuse ? findFusions(graph) : new Map<Node, Fused>();
-    const fusedAway = new Set<Node>([...fusions.values()].flatMap((f) => f.nodes.slice(1)));
+    const fusedAway = new Set<Node>([...fusions.values()].flatMap((f) => f.nodes.slice(0, -1)));
     const units: Unit[] = [];
     for (const node of graph.nodes) {
       if (fusedAway.has(node)) continue;

@@ -20,6 +20,9 @@ export interface Fused {
 export const FUSED: Record<string, Lowering> = {
   'matmul+add': (x, { outShapes: [s] }) => (hasGemm() ? heapMatMul(x[0]!, x[1]!, { bias: x[2]! }) : fusedMatMul(x[0]!, x[1]!, x[2]!, 'linear', s!)),
   'matmul+add+relu': (x, { outShapes: [s] }) => (hasGemm() ? heapMatMul(x[0]!, x[1]!, { bias: x[2]!, relu: true }) : fusedMatMul(x[0]!, x[1]!, x[2]!, 'relu', s!)),
+  // matmul(a, transpose(w)) + bias [→ relu]: a Linear layer as PyTorch exports it (Gemm, transB = 1).
+  'matmul(a, transpose(w))+add': (x, { outShapes: [s] }) => linearT(x[0]!, x[1]!, x[2]!, false, s!),
+  'matmul(a, transpose(w))+add+relu': (x, { outShapes: [s] }) => linearT(x[0]!, x[1]!, x[2]!, true, s!),
   'greater+cast': (x) => positiveMask(x[0]!),
   // Inputs (x, g) of matmul(transpose(x), g), and (a, w) of matmul(a, transpose(w)): the gemm reads the
   // transpose in place; tfjs runs the transposed product (see foldTranspose).
@@ -34,6 +37,7 @@ const isFloat = (v: Value): boolean => v.dtype === 'float32' || v.dtype === 'flo
  * has that one reader and is no graph output: one call instead of three, repkit's gemm (the bias added
  * last, as unfused) or else tfjs's _FusedMatMul (XNNPACK's fully connected with bias and clamp; its sums
  * start from the bias: the results differ from the unfused chain by float32 rounding only).
+ * On the gemm, a weight read through a single-reader 2-D transpose joins the chain (PyTorch's Linear).
  * matmul(transpose(x), g) and matmul(a, transpose(w)), 2-D: see foldTranspose.
  * cast(greater(x, 0), float) for float x (a relu's gradient mask): see positiveMask.
  */
@@ -48,7 +52,12 @@ export function findFusions(graph: Graph): Map<Node, Fused> {
     const r = readers.get(v);
     return !outputs.has(v) && r?.length === 1 ? r[0] : undefined;
   };
-  const fusions = new Map<Node, Fused>();
+  // Keyed by the last node: a unit runs where its output is made, when every input of its nodes exists.
+  const fusions = new Map<Node, Fused>(), claimed = new Set<Node>();
+  const claim = (f: Fused): void => {
+    fusions.set(f.nodes.at(-1)!, f);
+    for (const n of f.nodes) claimed.add(n);
+  };
   for (const mm of graph.nodes) {
     if (mm.op !== 'matmul') continue;
     const [a, b] = mm.inputs as [Value, Value];
@@ -65,13 +74,14 @@ export function findFusions(graph: Graph): Map<Node, Fused> {
     const relu = only(add.outputs[0]!);
     const withRelu = relu?.op === 'relu';
     const nodes = withRelu ? [mm, add, relu!] : [mm, add];
-    const label = withRelu ? 'matmul+add+relu' : 'matmul+add';
-    fusions.set(mm, { nodes, inputs: [a, b, bias], label, lower: FUSED[label]! });
+    const tw = hasGemm() ? transposeRead(b, mm, producers, only) : undefined; // the gemm reads w transposed in place
+    const label = `${tw ? 'matmul(a, transpose(w))' : 'matmul'}+add${withRelu ? '+relu' : ''}`;
+    claim(tw ? { nodes: [tw, ...nodes], inputs: [a, tw.inputs[0]!, bias], label, lower: FUSED[label]! } : { nodes, inputs: [a, b, bias], label, lower: FUSED[label]! });
   }
   for (const mm of graph.nodes) {
-    if (mm.op !== 'matmul' || fusions.has(mm)) continue;
+    if (mm.op !== 'matmul' || claimed.has(mm)) continue;
     const fold = foldTranspose(mm, producers, only);
-    if (fold) fusions.set(fold.nodes[0]!, fold);
+    if (fold) claim(fold);
   }
   for (const gt of graph.nodes) {
     if (gt.op !== 'greater') continue;
@@ -80,7 +90,7 @@ export function findFusions(graph: Graph): Map<Node, Fused> {
     const c = consts.get(zero);
     if (cast?.op !== 'cast' || !isFloat(x) || !isFloat(cast.outputs[0]!)) continue;
     if (c?.size !== 1 || c.data[0] !== 0 || zero.shape.length > x.shape.length) continue;
-    fusions.set(gt, { nodes: [gt, cast], inputs: [x], label: 'greater+cast', lower: FUSED['greater+cast']! });
+    claim({ nodes: [gt, cast], inputs: [x], label: 'greater+cast', lower: FUSED['greater+cast']! });
   }
   return fusions;
 }
@@ -114,11 +124,7 @@ const PACK = 4.7, TRANSPOSE = 1;
  */
 function foldTranspose(mm: Node, producers: ReadonlyMap<Value, Node>, only: (v: Value) => Node | undefined): Fused | undefined {
   const [a, b] = mm.inputs as [Value, Value];
-  const producer = (v: Value): Node | undefined => {
-    const t = producers.get(v);
-    const perm = t?.attrs.perm as readonly number[] | undefined;
-    return t?.op === 'transpose' && perm?.[0] === 1 && only(v) === mm && v.shape.length === 2 ? t : undefined;
-  };
+  const producer = (v: Value): Node | undefined => transposeRead(v, mm, producers, only);
   const dims = (v: Value): [number, number] | undefined =>
     (v.shape.length === 2 && v.shape.every((d) => typeof d === 'number') ? (v.shape as [number, number]) : undefined);
   const [ma, mb] = [dims(a), dims(b)];
@@ -145,6 +151,24 @@ function foldTranspose(mm: Node, producers: ReadonlyMap<Value, Node>, only: (v: 
     return { nodes: [tb, mm], inputs: [a, tb.inputs[0]!], label: 'matmul(a, transpose(w))', lower: FUSED['matmul(a, transpose(w))']! };
   }
   return undefined;
+}
+
+/** The 2-D transpose that makes `v`, when `mm` is its one reader. */
+function transposeRead(v: Value, mm: Node, producers: ReadonlyMap<Value, Node>, only: (v: Value) => Node | undefined): Node | undefined {
+  const t = producers.get(v);
+  const perm = t?.attrs.perm as readonly number[] | undefined;
+  return t?.op === 'transpose' && perm?.[0] === 1 && only(v) === mm && v.shape.length === 2 ? t : undefined;
+}
+
+/** a·wᵀ + bias [→ relu]: on the gemm, w read transposed; else tfjs transposes w first. */
+function linearT(a: tf.Tensor, w: tf.Tensor, bias: tf.Tensor, relu: boolean, s: readonly number[]): tf.Tensor {
+  if (hasGemm()) return heapMatMul(a, w, { transB: true, bias, relu });
+  const t = tf.transpose(w);
+  try {
+    return fusedMatMul(a, t, bias, relu ? 'relu' : 'linear', s);
+  } finally {
+    t.dispose();
+  }
 }
 
 /** transpose(p @ q) where p, q are g, x (transposeFirst: gᵀ @ x) or w, a (w @ aᵀ). */
