@@ -6,6 +6,7 @@ import {
 } from '@repkit/core';
 import '@repkit/backend-onnxruntime';
 import '@repkit/backend-wasm';
+import { gemmLabel, withGemm } from './gemm-ab.ts';
 import { PythonPeer, pythonMissing } from './python.ts';
 import { interleave, median, type Engine } from './stats.ts';
 
@@ -19,24 +20,21 @@ function lossGraph() {
   return b.build({ loss: crossEntropy(mlp(x, mlpParams(b, SIZES)), y) });
 }
 
-async function repkitEngine(backendName: string): Promise<Engine> {
+async function repkitEngine(backendName: string, gemm = true): Promise<Engine> {
   const backend = await getBackend(backendName);
   const rng = new Philox(0);
-  const trainer = await Trainer.create(trainStep(lossGraph(), { optimizer: adam(), fuse: true }), backend, mlpInit(rng, SIZES));
+  const trainer = await withGemm(gemm, () => Trainer.create(trainStep(lossGraph(), { optimizer: adam(), fuse: true }), backend, mlpInit(rng, SIZES)));
   const batch = {
     x: new Tensor('float32', [BATCH, SIZES[0]!], Float32Array.from(rng.uniforms(BATCH * SIZES[0]!))),
     y: new Tensor('int32', [BATCH], rng.integers(BATCH, 0, SIZES.at(-1)!)),
   };
-  for (let i = 0; i < 5; i++) await trainer.run(batch);
-  return {
-    name: backendName,
-    label: `${backend.describe()}`,
-    async time(n) {
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) await trainer.run(batch);
-      return (performance.now() - t0) / n;
-    },
-  };
+  const steps = (n: number) => withGemm(gemm, async () => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await trainer.run(batch);
+    return (performance.now() - t0) / n;
+  });
+  await steps(5);
+  return { name: `${backendName}${gemm ? '' : '-tfjs-matmul'}`, label: gemmLabel(backend.describe(), gemm), time: steps };
 }
 
 /** Per-run cost of the onnxruntime binding itself: a one-element add, and an identity of the step's traffic. */
@@ -58,7 +56,7 @@ async function ortOverhead(): Promise<{ tinyUs: number }> {
 }
 
 export async function benchMlp(): Promise<void> {
-  const engines: Engine[] = [await repkitEngine('onnxruntime'), await repkitEngine('wasm')];
+  const engines: Engine[] = [await repkitEngine('onnxruntime'), await repkitEngine('wasm'), await repkitEngine('wasm', false)];
   const missing = pythonMissing('torch');
   let peer: PythonPeer | undefined;
   if (missing) {
@@ -80,13 +78,14 @@ export async function benchMlp(): Promise<void> {
     const m = ms.get(e.name)!;
     const ratios = [
       ms.has('pytorch') ? `${(m / ms.get('pytorch')!).toFixed(2)}× pytorch` : '',
-      e.name === 'wasm' ? `${(m / ms.get('onnxruntime')!).toFixed(2)}× onnxruntime-cpu` : '',
+      e.name.startsWith('wasm') ? `${(m / ms.get('onnxruntime')!).toFixed(2)}× onnxruntime-cpu` : '',
     ].filter(Boolean).join(', ');
-    console.log(`  ${e.label.padEnd(60)} ${m.toFixed(3)} ms/step  ${ratios}`);
+    console.log(`  ${e.label.padEnd(88)} ${m.toFixed(3)} ms/step  ${ratios}`);
   }
   const { tinyUs } = await ortOverhead();
   console.log(`  onnxruntime binding overhead: ${tinyUs.toFixed(1)} µs per run (one-element Add, cpu EP, float32)`);
   const ort = ms.get('onnxruntime')!, wasm = ms.get('wasm')!;
   if (ms.has('pytorch')) console.log(`  target onnxruntime-cpu ≤ 1.0× pytorch: ${ort <= ms.get('pytorch')! ? 'met' : 'NOT met'} (${(ort / ms.get('pytorch')!).toFixed(2)}×)`);
   console.log(`  target wasm ≤ 3× onnxruntime-cpu: ${wasm <= 3 * ort ? 'met' : 'NOT met'} (${(wasm / ort).toFixed(2)}×)`);
+  console.log(`  wasm, repkit gemm vs tfjs BatchMatMul: ${(wasm / ms.get('wasm-tfjs-matmul')!).toFixed(2)}× the time`);
 }

@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { Philox, Tensor, Trainer, adam, getBackend, mlpInit, trainStep, type Feeds } from '@repkit/core';
 import '@repkit/backend-onnxruntime';
-import { useGemm } from '@repkit/backend-wasm';
+import '@repkit/backend-wasm';
+import { gemmLabel, withGemm } from './gemm-ab.ts';
 import { kernels } from '@repkit/kernels';
 import { takeRows } from '@repkit/data';
 import { semi } from '@repkit/methods';
@@ -18,16 +19,6 @@ const B = 50, MU = 7, TAU = 0.95;
 function batch(rng: Philox): Feeds {
   const rows = (n: number) => new Tensor('float32', [n, SIZES[0]!], Float32Array.from(rng.uniforms(n * SIZES[0]!)));
   return { xl: rows(B), uw: rows(MU * B), us: rows(MU * B), y: new Tensor('int32', [B], rng.integers(B, 0, 10)) };
-}
-
-/** Run `f` with the wasm backend's matmuls on tfjs's BatchMatMul (gemm false) or repkit's gemm. */
-async function withGemm<T>(gemm: boolean, f: () => Promise<T>): Promise<T> {
-  useGemm(gemm);
-  try {
-    return await f();
-  } finally {
-    useGemm(true);
-  }
 }
 
 async function repkitEngine(backendName: string, withHost = false, gemm = true): Promise<Engine> {
@@ -54,7 +45,7 @@ async function repkitEngine(backendName: string, withHost = false, gemm = true):
     return (performance.now() - t0) / n;
   });
   await steps(5);
-  const label = gemm ? backend.describe() : backend.describe().replace('repkit gemm', 'tfjs BatchMatMul (XNNPACK)');
+  const label = gemmLabel(backend.describe(), gemm);
   return {
     name: `${backendName}${withHost ? '+host' : ''}${gemm ? '' : '-tfjs-matmul'}`,
     label: withHost ? `${label} + host batch & augmentation (kernels: ${K.engine.name})` : label,

@@ -142,6 +142,18 @@ describe.each([true, false])('matmul of a transpose (repkit gemm: %s)', (gemm) =
     }
   });
 
+  it('folds with a symbolic batch on the gemm (the cost model needs every extent)', async () => {
+    const g = trace('batch', (b) => {
+      const x = b.data('x', 'float32', ['batch', 8]), gr = b.data('g', 'float32', ['batch', 16]);
+      return { xg: matmul(transpose(x), gr) };
+    });
+    const exe = await withGemm(gemm, () => compile(g));
+    expect(exe.describe()).toEqual(gemm ? ['transpose+matmul'] : ['transpose', 'matmul']);
+    exe.dispose();
+    const { got, want } = await withGemm(gemm, () => runBoth(g, { x: uniform(rng, [21, 8]), g: uniform(rng, [21, 16]) }));
+    expectClose(g, got, want, { rtol: 1e-5, atol: 1e-6 });
+  });
+
   it('runs a fold where the transpose comes before its product\'s other operand is computed', async () => {
     const g = trace('early', (b) => {
       const t = transpose(b.data('x', 'float32', [30, 4])), u = transpose(b.data('w', 'float32', [6, 5]));

@@ -125,20 +125,19 @@ const PACK = 4.7, TRANSPOSE = 1;
 function foldTranspose(mm: Node, producers: ReadonlyMap<Value, Node>, only: (v: Value) => Node | undefined): Fused | undefined {
   const [a, b] = mm.inputs as [Value, Value];
   const producer = (v: Value): Node | undefined => transposeRead(v, mm, producers, only);
-  const dims = (v: Value): [number, number] | undefined =>
-    (v.shape.length === 2 && v.shape.every((d) => typeof d === 'number') ? (v.shape as [number, number]) : undefined);
-  const [ma, mb] = [dims(a), dims(b)];
-  if (!ma || !mb || !isFloat(a) || !isFloat(b) || a === b) return undefined;
-  const [M, K] = ma, N = mb[1];
-  if (M === 0 || K === 0 || N === 0) return undefined;
+  if (!isFloat(a) || !isFloat(b) || a === b || a.shape.length !== 2 || b.shape.length !== 2) return undefined;
   const ta = producer(a);
   if (hasGemm()) {
-    // The gemm reads either operand transposed in place: fold always.
+    // The gemm reads either operand transposed in place: fold always, symbolic batch dims included.
     if (ta) return { nodes: [ta, mm], inputs: [ta.inputs[0]!, b], label: 'matmul(transpose(x), g)', lower: FUSED['matmul(transpose(x), g)']! };
     const tb = producer(b);
     if (tb) return { nodes: [tb, mm], inputs: [a, tb.inputs[0]!], label: 'matmul(a, transpose(w))', lower: FUSED['matmul(a, transpose(w))']! };
     return undefined;
   }
+  // tfjs's cost model needs every extent.
+  if (![...a.shape, ...b.shape].every((d) => typeof d === 'number')) return undefined;
+  const [M, K] = a.shape as [number, number], N = b.shape[1] as number;
+  if (M === 0 || K === 0 || N === 0) return undefined;
   if (ta) {
     // Direct: transpose x, pack g [K, N]. Swapped: transpose g, pack x [K, M], transpose the [N, M] product.
     if (TRANSPOSE * K * N + PACK * K * M + TRANSPOSE * M * N >= TRANSPOSE * K * M + PACK * K * N) return undefined;

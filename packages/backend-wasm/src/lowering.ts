@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DType, Dim } from '@repkit/core';
 import { tfDType } from './transfer.ts';
 import * as spatial from './lowering/spatial.ts';
-import { hasGemm, heapMatMul } from './gemm.ts';
+import { hasGemm, heapMatMul, leadingSums } from './gemm.ts';
 import { gatherRows, sliceUnit, view } from './heap.ts';
 
 export interface LowerArgs<A = Readonly<Record<string, unknown>>> {
@@ -76,15 +76,26 @@ function batchSize(x: tf.Tensor): number {
   return x.shape.slice(0, -2).reduce((p, q) => p * q, 1);
 }
 
+/** On the gemm, float32 sums over axes 0 … k−1 (k < rank): the product of their extents, else undefined. */
+function leading(x: tf.Tensor, axes: readonly number[]): number | undefined {
+  if (!hasGemm() || x.dtype !== 'float32' || axes.length === 0 || axes.length >= x.rank) return undefined;
+  if ([...axes].sort((p, q) => p - q).some((a, i) => a !== i)) return undefined;
+  return x.shape.slice(0, axes.length).reduce((p, q) => p * q, 1);
+}
+
+/** `t` viewed as `s` (same size), `t` released. */
+function shaped(t: tf.Tensor, s: readonly number[]): tf.Tensor {
+  const out = view(t, s);
+  t.dispose();
+  return out;
+}
+
 /** a[…, m, k]·b[k, n] on repkit's gemm: a's leading axes are rows of one product, viewed in place. */
 function rowsProduct(a: tf.Tensor, b: tf.Tensor, s: readonly number[]): tf.Tensor {
   if (a.rank === 2) return heapMatMul(a, b);
   const a2 = view(a, [a.shape.slice(0, -1).reduce((p, q) => p * q, 1), a.shape[a.rank - 1]!]);
   try {
-    const out = heapMatMul(a2, b);
-    const shaped = view(out, s);
-    out.dispose();
-    return shaped;
+    return shaped(heapMatMul(a2, b), s);
   } finally {
     a2.dispose();
   }
@@ -183,10 +194,13 @@ export const LOWERING: Readonly<Record<string, Lowering>> = {
     return asBool ? cast(out, 'bool') : out;
   },
 
-  reduceSum: (x, { attrs: { axes, keepDims }, outShapes: [s] }: LowerArgs<ReduceAttrs>) =>
-    one(x).size === 0 ? emptyReduce(s!, one(x).dtype, 0)
-      : one(x).dtype === 'bool' ? tf.sum(one(x), [...axes], keepDims) // tf.sum counts bools as int32
-        : kernel(tf.Sum, { x: one(x) }, { axis: [...axes], keepDims }),
+  reduceSum: (x, { attrs: { axes, keepDims }, outShapes: [s] }: LowerArgs<ReduceAttrs>) => {
+    const v = one(x);
+    if (v.size === 0) return emptyReduce(s!, v.dtype, 0);
+    if (v.dtype === 'bool') return tf.sum(v, [...axes], keepDims); // tf.sum counts bools as int32
+    const rows = leading(v, axes); // e.g. a bias gradient's column sums
+    return rows ? shaped(leadingSums(v, rows), s!) : kernel(tf.Sum, { x: v }, { axis: [...axes], keepDims });
+  },
   reduceMean: (x, { attrs: { axes, keepDims }, outShapes: [s] }: LowerArgs<ReduceAttrs>) =>
     one(x).size === 0 ? emptyReduce(s!, 'float32', NaN) : tf.mean(one(x), [...axes], keepDims),
   reduceMax: (x, { attrs, outShapes: [s] }: LowerArgs<ReduceAttrs>) => extremum(one(x), attrs, s!, tf.max, -Infinity, -2147483648),

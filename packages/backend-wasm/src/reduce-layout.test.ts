@@ -12,6 +12,7 @@ const reductions: Record<string, Reduce> = { sum, mean, max };
 describe('reductions', () => {
   const axesCases: [number[] | undefined, boolean][] = [
     [[0, 2], true], [[0, 2], false], [[1], false], [[2], true], [undefined, false], [[0, 1, 2], true], [[], false],
+    [[0], false], [[1, 0], true], // leading axes: float32 sums run on the gemm
   ];
   for (const [op, f] of Object.entries(reductions)) {
     for (const [axes, keepDims] of axesCases) {
@@ -21,6 +22,16 @@ describe('reductions', () => {
         expectClose(g, got, want);
       });
     }
+  }
+
+  for (const gemm of [true, false]) {
+    it(`sum over leading axes, 1 to 300 rows (${gemm ? 'repkit gemm' : 'tfjs Sum'})`, async () => {
+      const g = trace('sum', (b) => ({ rows: sum(b.data('x', 'float32', ['batch', 37]), 0), both: sum(b.data('y', 'float32', ['batch', 3, 5]), [0, 1], true) }));
+      for (const n of [1, 5, 300]) {
+        const { got, want } = await withGemm(gemm, () => runBoth(g, { x: uniform(rng, [n, 37], -3, 3), y: uniform(rng, [n, 3, 5], -3, 3) }));
+        expectClose(g, got, want, { atol: 1e-5 });
+      }
+    });
   }
 
   it('max: ties and negative values are exact', async () => {
