@@ -5,8 +5,8 @@ import {
   GraphBuilder, Philox, Tensor, Trainer, adam, add, crossEntropy, getBackend, mlp, mlpInit, mlpParams, trainStep,
 } from '@repkit/core';
 import '@repkit/backend-onnxruntime';
-import '@repkit/backend-wasm';
-import { gemmLabel, withGemm } from './gemm-ab.ts';
+import { withGemm } from '@repkit/backend-wasm';
+import { gemmLabel } from './gemm-ab.ts';
 import { PythonPeer, pythonMissing } from './python.ts';
 import { interleave, median, type Engine } from './stats.ts';
 

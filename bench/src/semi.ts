@@ -5,8 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { Philox, Tensor, Trainer, adam, getBackend, mlpInit, trainStep, type Feeds } from '@repkit/core';
 import '@repkit/backend-onnxruntime';
-import '@repkit/backend-wasm';
-import { gemmLabel, withGemm } from './gemm-ab.ts';
+import { withGemm } from '@repkit/backend-wasm';
+import { gemmLabel } from './gemm-ab.ts';
 import { kernels } from '@repkit/kernels';
 import { takeRows } from '@repkit/data';
 import { semi } from '@repkit/methods';

@@ -55,6 +55,16 @@ export function useGemm(on: boolean): boolean {
   return hasGemm();
 }
 
+/** Run `f` (compile and run) with matmuls on repkit's gemm (true) or on tfjs's BatchMatMul (false); the gemm is back on after. */
+export async function withGemm<T>(on: boolean, f: () => Promise<T>): Promise<T> {
+  useGemm(on);
+  try {
+    return await f();
+  } finally {
+    useGemm(true);
+  }
+}
+
 export interface GemmOptions {
   /** Read a [k, m] as its transpose. */
   transA?: boolean;

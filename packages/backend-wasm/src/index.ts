@@ -6,7 +6,7 @@ export { WasmBackend, type WasmBackendOptions } from './backend.ts';
 export { WasmExecutable } from './executable.ts';
 export { LOWERING, type Lowering, type LowerArgs } from './lowering.ts';
 export { FUSED } from './fusion.ts';
-export { useGemm } from './gemm.ts';
+export { useGemm, withGemm } from './gemm.ts';
 export type { WasmInfo } from './init.ts';
 
 registerBackend({

@@ -2,17 +2,9 @@
 // float64 reference, and comparisons with a declared tolerance.
 import { expect } from 'vitest';
 import { Philox, Tensor, getBackend, interpret, type Feeds, type Graph, type Results } from '@repkit/core';
-import { useGemm } from './index.ts';
+import './index.ts';
 
-/** Run `f` (compile and run) with matmuls on repkit's gemm (true) or on tfjs's BatchMatMul (false). */
-export async function withGemm<T>(on: boolean, f: () => Promise<T>): Promise<T> {
-  useGemm(on);
-  try {
-    return await f();
-  } finally {
-    useGemm(true);
-  }
-}
+export { withGemm } from './gemm.ts';
 
 /** Uniform floats in [lo, hi), float32-representable so both backends see the same numbers. */
 export function uniform(rng: Philox, shape: readonly number[], lo = -1, hi = 1, dtype: 'float32' | 'float64' = 'float32'): Tensor {
