@@ -2,15 +2,22 @@
 // (tfjs-backend-wasm 4.22's Slice copies its whole input out of the heap first, with readSync).
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The parts of tfjs-backend-wasm's BackendWasm used here (it exports no type for them). */
-interface WasmHeapBackend {
-  readonly wasm: { readonly HEAPU8: Uint8Array };
+/** The parts of tfjs-backend-wasm's BackendWasm and its Emscripten module used here (it exports no type for them). */
+export interface WasmHeapBackend {
+  readonly wasm: {
+    readonly HEAPU8: Uint8Array;
+    readonly asm?: { memory?: WebAssembly.Memory };
+    readonly wasmMemory?: WebAssembly.Memory; // the threaded build imports its memory and keeps it here
+    _malloc(bytes: number): number;
+    _free(ptr: number): void;
+  };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   getMemoryOffset(dataId: object): number;
 }
 
-const backend = (): WasmHeapBackend => tf.engine().backend as unknown as WasmHeapBackend;
+export const backend = (): WasmHeapBackend => tf.engine().backend as unknown as WasmHeapBackend;
 
 /**
  * `x` with another shape of the same size, sharing its data: what the wasm Reshape kernel does (one
@@ -25,11 +32,19 @@ export function view(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return engine.makeTensorFromTensorInfo({ dataId: x.dataId, shape: [...shape], dtype: x.dtype });
 }
 
-/** A new tensor of `shape` whose values `fill` writes into its heap array (allocated before any view is taken). */
-function output(shape: readonly number[], dtype: tf.DataType, fill: (be: WasmHeapBackend, out: tf.TensorInfo) => void): tf.Tensor {
+/**
+ * A new tensor of `shape` whose values `fill` writes into its heap array (allocated before any view is
+ * taken); the array is freed if `fill` throws.
+ */
+export function output(shape: readonly number[], dtype: tf.DataType, fill: (be: WasmHeapBackend, out: tf.TensorInfo) => void): tf.Tensor {
   const be = backend();
   const out = be.makeOutput([...shape], dtype);
-  fill(be, out);
+  try {
+    fill(be, out);
+  } catch (e) {
+    be.disposeData(out.dataId);
+    throw e;
+  }
   return tf.engine().makeTensorFromTensorInfo(out);
 }
 
