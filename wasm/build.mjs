@@ -34,6 +34,12 @@ export function clangVersion(clang = process.env.CLANG ?? 'clang') {
   }
 }
 
+/** Why a test cannot rebuild the committed modules here ('' when it can): no clang, or not the pinned one. */
+export function rebuildSkipReason(version = clangVersion()) {
+  if (!version) return 'no clang on PATH (apt-get install clang-14 lld-14)';
+  return version.includes(CLANG) ? '' : `${version} is not ${CLANG}, which built the modules`;
+}
+
 /** Compile and link `srcs` (paths relative to the repo root, so the output does not depend on where the tree lives). */
 function compile(flags, srcs, clang) {
   const tmp = mkdtempSync(join(tmpdir(), 'repkit-wasm-'));

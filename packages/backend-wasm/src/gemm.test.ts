@@ -13,6 +13,7 @@ import { Philox, getBackend } from '@repkit/core';
 import { GEMM_WASM_BASE64, GEMM_WASM_SHA256 } from './gemm-wasm.ts';
 import { hasGemm, heapMatMul, useGemm } from './gemm.ts';
 import './index.ts';
+import { CLANG as pinned, rebuildSkipReason } from '../../../wasm/build.mjs';
 
 await getBackend('wasm');
 const rng = new Philox(7);
@@ -118,12 +119,7 @@ describe('the gemm module', () => {
   });
 
   const wasmDir = fileURLToPath(new URL('../../../wasm/', import.meta.url));
-  const pinned = /export const CLANG = '([^']+)'/.exec(readFileSync(join(wasmDir, 'build.mjs'), 'utf8'))![1]!;
-  let version: string | null = null;
-  try {
-    version = execFileSync(process.env.CLANG ?? 'clang', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]!;
-  } catch {}
-  const skip = !version ? 'no clang on PATH (apt-get install clang-14 lld-14)' : version.includes(pinned) ? '' : `${version} is not ${pinned}, which built the module`;
+  const skip = rebuildSkipReason();
   if (skip) it.skip(`rebuild from wasm/src/gemm.cpp skipped: ${skip}`, () => {});
   else {
     it(`rebuilds from wasm/src/gemm.cpp to the same bytes (${pinned})`, () => {

@@ -8,20 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WASM_MODULE } from './index.ts';
+import { CLANG as pinned, rebuildSkipReason } from '../../../wasm/build.mjs';
 
 const wasmDir = fileURLToPath(new URL('../../../wasm/', import.meta.url));
 const bytes = readFileSync(WASM_MODULE);
-const pinned = /export const CLANG = '([^']+)'/.exec(readFileSync(join(wasmDir, 'build.mjs'), 'utf8'))![1]!;
-
-function clang(): string | null {
-  try {
-    return execFileSync(process.env.CLANG ?? 'clang', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]!;
-  } catch {
-    return null;
-  }
-}
-const version = clang();
-const skip = !version ? 'no clang on PATH (apt-get install clang-14 lld-14)' : version.includes(pinned) ? '' : `${version} is not ${pinned}, which built the module`;
+const skip = rebuildSkipReason();
 
 describe('wasm/kernels.wasm', () => {
   it('matches wasm/kernels.wasm.sha256', () => {
