@@ -119,6 +119,8 @@ describe('Wav2Vec2 and w2v-BERT', () => {
     for (let i = 0; i < ctx.size; i += 37) expect(out.context!.data[i]).toBeCloseTo(ctx.data[i]!, 4);
     const bert = await new Wav2Vec2({ ...w2vTiny, steps: 2, mlmLayers: 1 }).fit(frames);
     expect(bert.lossCurve_).toHaveLength(2);
+    const bertEval = await bert.evaluate(frames); // the MLM head's weights feed no evaluation graph
+    expect(bertEval.maxPerplexity).toBe(8);
   });
 
   it('anneals τ from tauStart to tauMin', () => {

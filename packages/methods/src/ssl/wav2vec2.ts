@@ -1,7 +1,7 @@
 // wav2vec 2.0 pre-training on frame sequences (Baevski et al. 2020; ssl-semi.md §2.5), and w2v-BERT with
 // `mlmLayers` > 0 (§2.7). Host draws per step (§0): span starts and the trim, Gumbel uniforms, distractor
 // indices; τ annealed on the host and fed as 1/τ. Options in the constructor, learned state in `_` fields.
-import { Philox, Tensor, Trainer, adam, getBackend, scalar, trainStep, type Executable } from '@repkit/core';
+import { Philox, Tensor, Trainer, adam, getBackend, scalar, trainStep, type Executable, type Graph } from '@repkit/core';
 import { takeRows } from '@repkit/data';
 import { checkInt } from '../validate.ts';
 import { checkProbability, sampleDistractors, spanMask } from './sequence-masking.ts';
@@ -157,7 +157,8 @@ export class Wav2Vec2 {
     this.checkFrames(X);
     const c = resolveWav2Vec(this.config_);
     const B = this.options.batchSize, n = X.shape[0]!;
-    this.evalExe ??= await (await getBackend(this.options.backend)).compile(wav2vecEvalGraph(this.config_, B));
+    const graph = wav2vecEvalGraph(this.config_, B), params = this.paramsOf(graph);
+    this.evalExe ??= await (await getBackend(this.options.backend)).compile(graph);
     const rng = new Philox(seed, 9);
     const counts = new Float64Array(c.groups * c.entries);
     let hit = 0, positions = 0, informative = 0, informativeHit = 0, steps = 0;
@@ -167,7 +168,7 @@ export class Wav2Vec2 {
       const rows = Int32Array.from({ length: B }, (_, i) => Math.min(start + i, n - 1));
       const real = Math.min(B, n - start);
       const draws = this.draws(B, rng);
-      const out = await this.evalExe.run({ frames: takeRows(X, rows), ...draws, ...this.params_ });
+      const out = await this.evalExe.run({ frames: takeRows(X, rows), ...draws, ...params });
       const codes = out.codes!.data;
       for (let b = 0; b < real; b++) {
         for (let t = 0; t < c.length; t++) for (let g = 0; g < c.groups; g++) counts[g * c.entries + codes[(b * c.length + t) * c.groups + g]!]!++;
@@ -221,7 +222,11 @@ export class Wav2Vec2 {
   }
 
   private encoderParams(): Record<string, Tensor> {
-    const g = wav2vecEncoderGraph(this.config_!);
+    return this.paramsOf(wav2vecEncoderGraph(this.config_!));
+  }
+
+  /** The trained parameters `g` takes (w2v-BERT's MLM head is trained but feeds no inference graph). */
+  private paramsOf(g: Graph): Record<string, Tensor> {
     return Object.fromEntries(g.inputs.filter((i) => i.kind === 'param').map((i) => [i.name, this.params_![i.name]!]));
   }
 
