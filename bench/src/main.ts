@@ -10,8 +10,9 @@ import { benchKgeTable } from './kge-table.ts';
 import { benchEdge } from './edge.ts';
 import { benchSemi } from './semi.ts';
 import { benchSemiNoise, benchSemiTable } from './semi-table.ts';
+import { benchSemiSeeds } from './semi-seeds.ts';
 
-const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical, 'kge-table': () => benchKgeTable(), edge: benchEdge, semi: benchSemi, 'semi-table': benchSemiTable, 'semi-noise': benchSemiNoise };
+const benches: Record<string, () => Promise<void>> = { mlp: benchMlp, tables: benchTables, kernels: benchKernels, 'kge-speed': benchKgeSpeed, 'kge-transe': benchKgeTranse, serve: benchServe, classical: benchClassical, 'kge-table': () => benchKgeTable(), edge: benchEdge, semi: benchSemi, 'semi-table': benchSemiTable, 'semi-noise': benchSemiNoise, 'semi-seeds': benchSemiSeeds };
 
 const names = process.argv.slice(2);
 if (names.length === 0 || names.some((n) => !benches[n])) {

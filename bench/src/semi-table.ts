@@ -11,11 +11,11 @@ import { getBackend, type Philox, type Tensor } from '@repkit/core';
 import { kernels } from '@repkit/kernels';
 import { semi } from '@repkit/methods';
 
-const METHODS = ['supervised', 'selftrain', 'entmin', 'fixmatch', 'mixmatch', 'meanteacher'] as const;
-type Method = (typeof METHODS)[number];
+export const METHODS = ['supervised', 'selftrain', 'entmin', 'fixmatch', 'mixmatch', 'meanteacher'] as const;
+export type Method = (typeof METHODS)[number];
 const SEEDS = [0, 1, 2];
 // §6.2: the gain over the same implementation's sup50 that a correct port reaches (mean of 3 seeds).
-const GAIN: Partial<Record<Method, number>> = { entmin: 0.015, fixmatch: 0.05, mixmatch: 0.06, meanteacher: 0.015 };
+export const GAIN: Partial<Record<Method, number>> = { entmin: 0.015, fixmatch: 0.05, mixmatch: 0.06, meanteacher: 0.015 };
 // §6.2, measured with PyTorch (mean of seeds 0–2), for reference beside ours.
 const PYTORCH: Record<Method, number> = { supervised: 0.862, selftrain: 0.8557, entmin: 0.8917, fixmatch: 0.936, mixmatch: 0.9511, meanteacher: 0.8913 };
 
@@ -25,12 +25,12 @@ const RECIPES: Record<Method, Recipe> = {
   fixmatch: semi.FixMatch, mixmatch: semi.MixMatch, meanteacher: semi.MeanTeacher,
 };
 
-function make(m: Method, seed: number, backend: string): semi.SemiSupervisedClassifier {
+export function make(m: Method, seed: number, backend: string): semi.SemiSupervisedClassifier {
   return new RECIPES[m]({ seed, backend });
 }
 
 /** The recipe with one initial weight (W1[0], hidden to hidden) moved by one float32 ulp: the smallest change a run can see. */
-function nudged(m: Method, seed: number, backend: string): semi.SemiSupervisedClassifier {
+export function nudged(m: Method, seed: number, backend: string): semi.SemiSupervisedClassifier {
   const Base = RECIPES[m] as unknown as typeof semi.SupervisedBaseline; // any concrete recipe class
   class Nudged extends Base {
     protected override initial(rng: Philox): Record<string, Tensor> {
@@ -43,7 +43,7 @@ function nudged(m: Method, seed: number, backend: string): semi.SemiSupervisedCl
   return new Nudged({ seed, backend });
 }
 
-const list = <T extends string>(env: string | undefined, all: readonly T[]): T[] => (env ? (env.split(',') as T[]).filter((x) => all.includes(x)) : [...all]);
+export const list = <T extends string>(env: string | undefined, all: readonly T[]): T[] => (env ? (env.split(',') as T[]).filter((x) => all.includes(x)) : [...all]);
 
 export async function benchSemiTable(): Promise<void> {
   const backends = list(process.env.REPKIT_SEMI_BACKENDS, ['onnxruntime', 'wasm']);
@@ -105,7 +105,7 @@ export async function benchSemiTable(): Promise<void> {
     if (worst > 0.01) verdicts.push('backend gap');
   }
   lines.push('', verdicts.length ? `Targets missed: ${verdicts.join(', ')}.` : 'Every target of §6.2 is met.', '');
-  lines.push('Why runs of one seed part by up to ~2 points: docs/semi-noise.md (one float32 ulp) and docs/semi-entmin-audit.md', '(entropy minimisation replayed step for step in PyTorch).', '');
+  lines.push('Why runs of one seed part by up to ~2 points: docs/semi-noise.md (one float32 ulp) and docs/semi-entmin-audit.md', '(entropy minimisation replayed step for step in PyTorch). The same targets over seeds 0–11, with the reference script', 'beside ours: docs/semi-seeds.md.', '');
   const out = fileURLToPath(new URL('../../docs/semi-results.md', import.meta.url));
   writeFileSync(`${out}.tmp`, lines.join('\n'));
   renameSync(`${out}.tmp`, out);
