@@ -27,12 +27,13 @@ export function parseDevice(value: string): ProviderSettings['device'] {
   return value;
 }
 
-export function parseBackends(list: string): string[] {
+/** A comma-separated list of backends given by `flag` (`--backends`, or `--backend` where one is taken). */
+export function parseBackends(list: string, flag = '--backends'): string[] {
   const names = list.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) {
-    if (!packages[n]) throw new Error(`--backends: unknown backend '${n}'; choose from ${BACKENDS.join(', ')}`);
+    if (!packages[n]) throw new Error(`${flag}: unknown backend '${n}'; choose from ${BACKENDS.join(', ')}`);
   }
-  if (names.length === 0) throw new Error(`--backends: give at least one of ${BACKENDS.join(', ')}`);
+  if (names.length === 0) throw new Error(`${flag}: give at least one of ${BACKENDS.join(', ')}`);
   return names;
 }
 

@@ -12,11 +12,13 @@ export interface SequenceFitOptions {
   checkpoint?: string;
   /** Steps between checkpoints (default 200; the last step always writes one). */
   checkpointEvery?: number;
+  /** Called once when the run resumes from a checkpoint, with the steps it restored. */
+  onResume?: (step: number) => void;
 }
 
 /** The loop fields those options set. */
-export function sequenceLoop(opts: SequenceFitOptions): Pick<LoopSpec, 'checkpoint' | 'checkpointEvery' | 'onStep'> {
-  return { checkpoint: opts.checkpoint, checkpointEvery: opts.checkpointEvery, onStep: (t, m) => opts.onProgress?.(t, m.loss!, m) };
+export function sequenceLoop(opts: SequenceFitOptions): Pick<LoopSpec, 'checkpoint' | 'checkpointEvery' | 'onStep' | 'onResume'> {
+  return { checkpoint: opts.checkpoint, checkpointEvery: opts.checkpointEvery, onStep: (t, m) => opts.onProgress?.(t, m.loss!, m), onResume: opts.onResume };
 }
 
 export interface LoopSpec {
@@ -36,6 +38,8 @@ export interface LoopSpec {
   checkpointEvery?: number;
   /** Called after every step with the 1-based step and its metrics. */
   onStep?: (t: number, metrics: Record<string, number>) => void;
+  /** Called once when the run resumes from a checkpoint, with the steps it restored. */
+  onResume?: (step: number) => void;
 }
 
 /** Runs the loop and returns the loss of every step (those before a resume included). */
@@ -51,6 +55,7 @@ export async function runSteps(spec: LoopSpec): Promise<number[]> {
       for (const [name, s] of Object.entries(c.rng)) spec.streams[name]?.setState(s);
       losses = c.losses;
       start = c.epoch + 1;
+      spec.onResume?.(c.epoch);
     }
   }
   const save = (t: number): void => {

@@ -20,7 +20,9 @@ export function loadData(data: string, labelColumn = 'none'): Dataset {
 
 /** Import and register the one backend --backend names. */
 export async function loadBackend(name: string): Promise<string> {
-  const [b] = await loadBackends(parseBackends(name));
+  const names = parseBackends(name, '--backend');
+  if (names.length > 1) throw new Error(`--backend takes one backend, got '${name}'; run once per backend`);
+  const [b] = await loadBackends(names);
   return b!.name;
 }
 

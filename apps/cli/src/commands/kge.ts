@@ -9,6 +9,7 @@ import { exportOnnx, importOnnx, inspectModel, writeOnnx } from '@repkit/onnx';
 import { loadBackends, parseBackends } from '../backends.ts';
 import { parseIntArg, parseNumberArg } from '../args.ts';
 import { progressBar } from '../progress.ts';
+import { checkOutputFolder, prepareOutputFolder } from '../files.ts';
 
 interface TrainFlags {
   dataset: string; model: string; backend: string; epochs?: string; dim: string; lr?: string; batch: string;
@@ -20,7 +21,7 @@ const metricLine = (m: kge.RankMetrics): string =>
   `MRR ${m.mrr.toFixed(4)}  Hits@1 ${m.hits1.toFixed(4)}  Hits@3 ${m.hits3.toFixed(4)}  Hits@10 ${m.hits10.toFixed(4)}  MR ${m.mr.toFixed(2)}`;
 
 async function train(o: TrainFlags): Promise<void> {
-  const [backend] = await loadBackends(parseBackends(o.backend));
+  const [backend] = await loadBackends(parseBackends(o.backend, '--backend'));
   const data = readTriples(o.dataset);
   const dim = parseIntArg('--dim', o.dim, 1);
   const model = kge.createKgeModel(o.model, { dim });
@@ -33,6 +34,8 @@ async function train(o: TrainFlags): Promise<void> {
     loss: o.loss as kge.LossKind, seed: parseIntArg('--seed', o.seed, 0),
   };
   if (o.resume && !o.checkpoint) throw new Error('--resume needs --checkpoint DIR');
+  if (o.out) checkOutputFolder('--out', o.out);
+  if (o.checkpoint) prepareOutputFolder('--checkpoint', o.checkpoint);
   const bar = progressBar(`${o.model} on ${data.name}`, epochs);
   const trained = await kge.trainKge(model, data, {
     ...settings, backend: backend!.name, onEpoch: (e, l) => bar.update(e, { loss: l.toFixed(4) }),
@@ -40,6 +43,7 @@ async function train(o: TrainFlags): Promise<void> {
     ...(o.checkpoint ? { checkpoint: { dir: o.checkpoint }, resume: Boolean(o.resume) } : {}),
   });
   bar.stop();
+  if (trained.resumedFrom !== undefined) console.log(`resumed from the checkpoint in ${o.checkpoint} at epoch ${trained.resumedFrom} of ${epochs}`);
   if (trained.bestEpoch !== undefined) console.log(`early stopping: kept epoch ${trained.bestEpoch} of ${trained.epochs} (validation MRR ${trained.validation!.map((v) => v.mrr.toFixed(3)).join(', ')})`);
   const metrics = await kge.evaluateKge(model, trained.params, data.test, [data.train, data.valid, data.test], data.relations.size, { backend: backend!.name });
   console.log(`${o.model} on ${data.name} (${backend!.describe()}): ${trained.seconds.toFixed(1)} s training`);
@@ -51,11 +55,11 @@ async function train(o: TrainFlags): Promise<void> {
     });
     console.log(`saved to ${o.out}`);
   }
-  if (o.json) console.log(JSON.stringify({ ...metrics.realistic, seconds: trained.seconds, ...settings }));
+  if (o.json) console.log(JSON.stringify({ ...metrics.realistic, seconds: trained.seconds, ...settings, ...(trained.resumedFrom !== undefined ? { resumedFromEpoch: trained.resumedFrom } : {}) }));
 }
 
 async function evaluate(o: { model: string; backend: string; split: string; json?: boolean }): Promise<void> {
-  const [backend] = await loadBackends(parseBackends(o.backend));
+  const [backend] = await loadBackends(parseBackends(o.backend, '--backend'));
   const saved = kge.loadKge(o.model);
   const data = readTriples(saved.dataset);
   const split = data[o.split as 'test' | 'valid'];
@@ -156,7 +160,7 @@ export function kgeCommand(program: Command): void {
     .option('--backend <name>', 'onnxruntime, wasm or reference', 'onnxruntime')
     .option('--json', 'print the predictions as JSON')
     .action(async (o: { model: string; head?: string; tail?: string; relation: string; top: string; backend: string; json?: boolean }) => {
-      await loadBackends(parseBackends(o.backend));
+      await loadBackends(parseBackends(o.backend, '--backend'));
       const r = await kgeScore(o.model, { ...o, top: parseIntArg('--top', o.top, 1) });
       if (o.json) return console.log(JSON.stringify(r));
       r.predictions.forEach((p, i) => console.log(`${String(i + 1).padStart(3)}  ${p.score.toFixed(4).padStart(9)}  ${p.label}`));

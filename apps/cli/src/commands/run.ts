@@ -77,7 +77,7 @@ export async function runModel(o: RunOptions): Promise<RunResult> {
     throw new Error(`--inputs ${e.message}`, { cause: e });
   });
   const feeds = feedsFor(graph, set.inputs, `--inputs '${o.inputs}'`);
-  const [backend] = await loadBackends(parseBackends(o.backend));
+  const [backend] = await loadBackends(parseBackends(o.backend, '--backend'));
   const t0 = performance.now();
   const exe = await backend!.compile(graph);
   let results;

@@ -6,6 +6,7 @@ import { semi } from '@repkit/methods';
 import { parseIntArg, parseNumberArg } from '../args.ts';
 import { loadBackend } from './cluster.ts';
 import { progressBar } from '../progress.ts';
+import { checkOutputFile, prepareOutputFolder } from '../files.ts';
 
 interface RecipeOptions {
   data: string; labels: string; seed: string; backend: string; steps?: string; json?: boolean;
@@ -14,7 +15,7 @@ interface RecipeOptions {
 
 const RECIPES = {
   supervised: 'cross-entropy on the labelled images only (the baseline)',
-  selftrain: 'self-training: rounds of confident pseudo-labels (τ = 0.95), re-initialised each round',
+  selftrain: 'self-training: rounds of confident pseudo-labels (max p ≥ --threshold), re-initialised each round',
   entmin: 'entropy minimisation (Grandvalet & Bengio 2005)',
   fixmatch: 'FixMatch: confident weak-view pseudo-labels train the strong view (Sohn et al. 2020)',
   mixmatch: 'MixMatch: sharpened guesses, MixUp, squared-error consistency (Berthelot et al. 2019)',
@@ -24,9 +25,16 @@ const RECIPES = {
 
 type Recipe = keyof typeof RECIPES;
 
+/** The digits protocol with `value` pool labels; a bad count is reported under `flag`. */
+function labelled(flag: string, value: string): semi.SemiTask {
+  const n = parseIntArg(flag, value, 1);
+  if (n < 10 || n > 1000 || n % 10 !== 0) throw new Error(`${flag} must be a multiple of the 10 classes from 10 to the pool's 1000 (the same count per class), got ${n}`);
+  return semi.digitsProtocol(n);
+}
+
 /** The distillation teacher: the supervised baseline on --teacher-labels pool labels (default: all 1000). */
 async function teacherFor(o: RecipeOptions, backend: string): Promise<semi.SemiSupervisedClassifier> {
-  const t = semi.digitsProtocol(parseIntArg('--teacher-labels', o.teacherLabels, 1));
+  const t = labelled('--teacher-labels', o.teacherLabels);
   return new semi.SupervisedBaseline({ seed: parseIntArg('--seed', o.seed, 0), backend }).fit(t.X, t.y);
 }
 
@@ -54,16 +62,25 @@ function build(name: Recipe, o: RecipeOptions, backend: string, teacher?: semi.S
 
 async function run(name: Recipe, o: RecipeOptions): Promise<void> {
   if (o.data !== 'digits') throw new Error(`--data must be digits (the 8×8 images of the spec's protocol), got '${o.data}'`);
-  const task = semi.digitsProtocol(parseIntArg('--labels', o.labels, 1));
+  const task = labelled('--labels', o.labels);
   const backend = await loadBackend(o.backend);
   const teacher = name === 'distill' ? await teacherFor(o, backend) : undefined;
   const model = build(name, o, backend, teacher);
+  if (o.export) checkOutputFile('--export', o.export);
+  if (o.checkpoint) prepareOutputFolder('--checkpoint', o.checkpoint);
   const total = name === 'selftrain' ? model.steps * (model as semi.SelfTraining).rounds : model.steps;
   const bar = progressBar(name, total);
-  let done = 0;
+  let done = 0, resumedSteps = 0;
   const t0 = performance.now();
   try {
-    await model.fit(task.X, task.y, { onProgress: (_, __, m) => bar.update(++done, { loss: (m.loss ?? NaN).toFixed(4) }) });
+    await model.fit(task.X, task.y, {
+      onProgress: (_, __, m) => bar.update(++done, { loss: (m.loss ?? NaN).toFixed(4) }),
+      onResume: (t, steps) => {
+        done += t;
+        resumedSteps += t;
+        console.error(`resumed from the checkpoint in ${o.checkpoint}: ${t} of ${steps} steps${name === 'selftrain' ? ' of a round' : ''} restored`);
+      },
+    });
   } finally {
     bar.stop();
   }
@@ -71,7 +88,7 @@ async function run(name: Recipe, o: RecipeOptions): Promise<void> {
   const accuracy = await model.score(task.Xtest, task.ytest);
   if (o.export) await model.exportOnnx(o.export);
   const teacherAccuracy = teacher ? await teacher.score(task.Xtest, task.ytest) : undefined;
-  const out = { method: name, data: 'digits', backend, ...(teacher ? { teacherAccuracy } : {}), seed: model.seed, labels: task.labelled, steps: model.steps, accuracy, testImages: task.ytest.size, seconds, settings: model.settings(), ...(o.export ? { onnx: o.export } : {}) };
+  const out = { method: name, data: 'digits', backend, ...(teacher ? { teacherAccuracy } : {}), seed: model.seed, labels: task.labelled, steps: model.steps, accuracy, testImages: task.ytest.size, seconds, settings: model.settings(), ...(o.export ? { onnx: o.export } : {}), ...(resumedSteps ? { resumedSteps } : {}) };
   console.log(`${name} on digits (${task.labelled} labels), ${backend}, seed ${model.seed}: test accuracy ${accuracy.toFixed(4)} on ${task.ytest.size} images, ${seconds.toFixed(1)} s`);
   if (o.json) console.log(JSON.stringify(out));
   model.dispose();

@@ -2,6 +2,9 @@
 // the JSON line has the documented fields, and bad input fails with the argument named.
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { addSequenceCommands } from './ssl-seq.ts';
 
 function group(): Command {
@@ -55,6 +58,21 @@ describe('repkit ssl mlm | wav2vec', () => {
     expect(ctx.nearSwitchShare).toBeLessThanOrEqual(1);
   });
 
+  it('wav2vec --w2v-bert trains, evaluates and exports the encoder; a second run resumes from its checkpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'repkit-w2v-cli-'));
+    const args = ['wav2vec', '--w2v-bert', '--backend', 'reference', '--steps', '2', '--batch', '2', '--train', '8', '--test', '4', '--length', '12', '--dim', '8', '--K', '3', '--entries', '4', '--checkpoint', join(dir, 'ck')];
+    const r = await json(...args, '--export', join(dir, 'w2v.onnx'));
+    expect(r).toMatchObject({ method: 'w2v-bert', K: 3, maxPerplexity: 8 });
+    expect(r.resumedSteps).toBeUndefined();
+    expect(existsSync(join(dir, 'w2v.onnx'))).toBe(true);
+    const notes: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((s: unknown) => void notes.push(String(s)));
+    const again = await json(...args);
+    expect(again.resumedSteps).toBe(2);
+    expect(again.contrastiveAccuracy).toBe(r.contrastiveAccuracy);
+    expect(notes.join('\n')).toMatch(/wav2vec: resumed from the checkpoint in .*ck: 2 steps restored/);
+  });
+
   it('rejects bad input with the argument named', async () => {
     const run = (...a: string[]): Promise<unknown> => group().parseAsync(a, { from: 'user' });
     await expect(run('mlm', '--mask-prob', '1.5')).rejects.toThrow(/--mask-prob must be a probability in \(0, 1\)/);
@@ -63,6 +81,8 @@ describe('repkit ssl mlm | wav2vec', () => {
     await expect(run('wav2vec', '--K', '0')).rejects.toThrow(/--K must be an integer ≥ 1/);
     await expect(run('wav2vec', '--tau-start', '0')).rejects.toThrow(/--tau-start must be a number > 0/);
     await expect(run('wav2vec', '--tau-min', '-1')).rejects.toThrow(/--tau-min/);
+    await expect(run('wav2vec', '--tau-min', '3')).rejects.toThrow(/--tau-min \(3\) must be ≤ --tau-start \(2\)/);
+    await expect(run('mlm', '--export', '/nonexistent-folder/m.onnx')).rejects.toThrow(/--export: folder \/nonexistent-folder does not exist/);
     await expect(run('wav2vec', '--length', '3', '--span', '4')).rejects.toThrow(/--length \(3\) is shorter than the span length --span \(4\)/);
     await expect(run('wav2vec', '--stay', '1')).rejects.toThrow(/--stay must be a probability in \[0, 1\)/);
     await expect(run('mlm', '--nsp', '--test', '1')).rejects.toThrow(/--test must be an integer ≥ 2/);

@@ -8,6 +8,7 @@ import { ssl } from '@repkit/methods';
 import { loadBackends } from '../backends.ts';
 import { parseIntArg, parseNumberArg } from '../args.ts';
 import { progressBar } from '../progress.ts';
+import { checkOutputFile, prepareOutputFolder } from '../files.ts';
 
 const SEQ_BACKENDS = ['onnxruntime', 'wasm', 'reference'];
 
@@ -23,6 +24,21 @@ function parseProbability(flag: string, value: string): number {
 }
 
 interface CommonOptions { backend: string; seed: string; steps: string; batch: string; lr: string; checkpoint?: string; export?: string; json?: boolean }
+
+/** Output paths checked before training; the fit options that checkpoint and report a resume. */
+function outputs(o: CommonOptions, label: string): { checkpoint?: string; onResume: (t: number) => void; resumed: () => Record<string, number> } {
+  if (o.export) checkOutputFile('--export', o.export);
+  if (o.checkpoint) prepareOutputFolder('--checkpoint', o.checkpoint);
+  let resumedSteps = 0;
+  return {
+    checkpoint: o.checkpoint,
+    onResume: (t) => {
+      resumedSteps = t;
+      console.error(`${label}: resumed from the checkpoint in ${o.checkpoint}: ${t} steps restored`);
+    },
+    resumed: (): Record<string, number> => (resumedSteps ? { resumedSteps } : {}),
+  };
+}
 
 function addCommon(cmd: Command, steps: string, batch: string, lr: string): Command {
   return cmd
@@ -48,12 +64,13 @@ async function mlm(o: CommonOptions & { items: string; length: string; train: st
   const chain = markovChain({ items, seed: 0 });
   const train = sampleMarkov(chain, nTrain, length, new Philox(0, 1)), test = sampleMarkov(chain, nTest, length, new Philox(0, 2));
   const model = new ssl.MaskedLanguageModel({ backend, seed, steps, batchSize, lr, maskProb, dim, layers, heads, nsp: Boolean(o.nsp) });
+  const io = outputs(o, 'mlm');
   const bar = progressBar(`mlm ${backend}`, steps);
   const t0 = performance.now();
-  await model.fit(train, { items, checkpoint: o.checkpoint, onProgress: (t, loss) => t % 10 === 0 && bar.update(t, { loss: loss.toFixed(4) }) });
+  await model.fit(train, { items, checkpoint: io.checkpoint, onResume: io.onResume, onProgress: (t, loss) => t % 10 === 0 && bar.update(t, { loss: loss.toFixed(4) }) });
   bar.stop();
   const seconds = (performance.now() - t0) / 1000;
-  const out: Record<string, unknown> = { method: o.nsp ? 'bert-mlm-nsp' : 'bert-mlm', backend, seed, steps, seconds, finalLoss: model.lossCurve_.at(-1), data: { items, length, train: nTrain, test: nTest, chainSeed: 0 } };
+  const out: Record<string, unknown> = { method: o.nsp ? 'bert-mlm-nsp' : 'bert-mlm', backend, seed, steps, seconds, finalLoss: model.lossCurve_.at(-1), data: { items, length, train: nTrain, test: nTest, chainSeed: 0 }, ...io.resumed() };
   if (!o.nsp) {
     const ev = await model.evaluateMasked(test);
     const bayes = bayesMaskedAccuracy(chain, test, ev.observed, ev.selected, { select: maskProb, mask: 0.8, random: 0.1 });
@@ -89,6 +106,7 @@ async function wav2vec(o: CommonOptions & {
   const kappa = parseNumberArg('--kappa', o.kappa, 0), alpha = Number(o.alpha);
   if (!(alpha >= 0)) throw new Error(`--alpha must be a number ≥ 0, got '${o.alpha}'`);
   const tauStart = parseNumberArg('--tau-start', o.tauStart, 0), tauMin = parseNumberArg('--tau-min', o.tauMin, 0);
+  if (tauMin > tauStart) throw new Error(`--tau-min (${tauMin}) must be ≤ --tau-start (${tauStart}): the Gumbel temperature anneals down to its floor`);
   const groups = parseIntArg('--groups', o.groups, 1), entries = parseIntArg('--entries', o.entries, 2), dim = parseIntArg('--dim', o.dim, 1);
   if (o.diversity !== 'entropy' && o.diversity !== 'perplexity') throw new Error(`--diversity must be 'entropy' (the seed's form) or 'perplexity', got '${o.diversity}'`);
   const lr = parseNumberArg('--lr', o.lr, 0);
@@ -99,9 +117,10 @@ async function wav2vec(o: CommonOptions & {
     backend, seed, steps, batchSize, lr, maskProb, spanLength, K, kappa, alpha, tauStart, tauMin, groups, entries, dim, latentDim: dim, finalDim: dim,
     diversity: o.diversity, mlmLayers: o.w2vBert ? 1 : 0,
   });
+  const io = outputs(o, 'wav2vec');
   const bar = progressBar(`wav2vec ${backend}`, steps);
   const t0 = performance.now();
-  await model.fit(train, { checkpoint: o.checkpoint, onProgress: (t, loss) => t % 10 === 0 && bar.update(t, { loss: loss.toFixed(4) }) });
+  await model.fit(train, { checkpoint: io.checkpoint, onResume: io.onResume, onProgress: (t, loss) => t % 10 === 0 && bar.update(t, { loss: loss.toFixed(4) }) });
   bar.stop();
   const seconds = (performance.now() - t0) / 1000;
   const ev = await model.evaluate(test.frames, 12345, test.regimes);
@@ -110,7 +129,7 @@ async function wav2vec(o: CommonOptions & {
   if (o.json) {
     console.log(JSON.stringify({
       method: o.w2vBert ? 'w2v-bert' : 'wav2vec2', backend, seed, steps, K, ...ev, seconds, finalLoss: model.lossCurve_.at(-1),
-      diversityForm: o.diversity, data: { regimes, stay, frameDim, length, train: nTrain, test: nTest, processSeed: 0 },
+      diversityForm: o.diversity, data: { regimes, stay, frameDim, length, train: nTrain, test: nTest, processSeed: 0 }, ...io.resumed(),
     }));
   }
 }

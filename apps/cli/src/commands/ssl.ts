@@ -2,6 +2,7 @@
 // linear probe of ssl-semi.md §6.3 on the labelled pool rows and on the whole pool, with the same probe on
 // the untrained (random-init) encoder as the baseline.
 import type { Command } from 'commander';
+import { checkOutputFile, prepareOutputFolder } from '../files.ts';
 import { ssl } from '@repkit/methods';
 import { digitsSplit, loadDigits, takeRows } from '@repkit/data';
 import { parseIntArg, parseNumberArg } from '../args.ts';
@@ -10,6 +11,8 @@ import { loadBackend } from './cluster.ts';
 
 export const SSL_METHODS = ['simclr', 'rotnet', 'ressl'] as const;
 type Method = (typeof SSL_METHODS)[number];
+/** The sequence recipes of ssl-seq.ts, added to the same group. */
+const SEQUENCE_METHODS = ['mlm', 'wav2vec'] as const;
 
 interface SslOptions {
   data: string; probeLabels: string; seed: string; backend: string; layer?: string; steps: string; batchSize?: string;
@@ -30,6 +33,19 @@ function parseTemperature(flag: string, value: string): number {
   return t;
 }
 
+/** The teacher's EMA momentum m in [0, 1): θ_t ← m·θ_t + (1 − m)·θ_s. */
+function parseMomentum(value: string): number {
+  const m = Number(value);
+  if (value.trim() === '' || !(m >= 0 && m < 1)) throw new Error(`--momentum must be a number in [0, 1) (the teacher keeps m of itself per step), got '${value}'`);
+  return m;
+}
+
+// The flags that belong to one method; given to another, they would be silently ignored.
+const OWN_FLAGS: Record<string, { method: Method; flag: string }> = {
+  tau: { method: 'simclr', flag: '--tau' }, tauStudent: { method: 'ressl', flag: '--tau-student' }, tauTeacher: { method: 'ressl', flag: '--tau-teacher' },
+  momentum: { method: 'ressl', flag: '--momentum' }, queueSize: { method: 'ressl', flag: '--queue-size' },
+};
+
 function modelFor(method: Method, o: SslOptions, backend: string): ssl.SelfSupervised {
   if (o.encoder !== 'mlp' && o.encoder !== 'cnn') throw new Error(`--encoder must be mlp or cnn, got '${o.encoder}'`);
   const imageShape = parseImageShape(o.imageShape);
@@ -44,12 +60,15 @@ function modelFor(method: Method, o: SslOptions, backend: string): ssl.SelfSuper
   if (method === 'rotnet') return new ssl.RotNet(common);
   return new ssl.ReSSL({
     ...common, tauStudent: parseTemperature('--tau-student', o.tauStudent), tauTeacher: parseTemperature('--tau-teacher', o.tauTeacher),
-    momentum: parseNumberArg('--momentum', o.momentum, 0), queueSize: parseIntArg('--queue-size', o.queueSize, 1),
+    momentum: parseMomentum(o.momentum), queueSize: parseIntArg('--queue-size', o.queueSize, 1),
   });
 }
 
-async function run(method: string, o: SslOptions): Promise<void> {
+async function run(method: string, o: SslOptions, given: (key: string) => boolean = () => false): Promise<void> {
   if (!(SSL_METHODS as readonly string[]).includes(method)) throw new Error(`unknown method '${method}'; choose one of ${SSL_METHODS.join(', ')}`);
+  for (const [key, own] of Object.entries(OWN_FLAGS)) {
+    if (own.method !== method && given(key)) throw new Error(`${own.flag} applies to ${own.method} only, not ${method}`);
+  }
   if (o.data !== 'digits') throw new Error(`--data must be digits (the 8×8 digits with the pool/test split of ssl-semi.md §6.1), got '${o.data}'`);
   const { X, y } = loadDigits(), split = digitsSplit();
   const probeLabels = parseIntArg('--probe-labels', o.probeLabels, 1);
@@ -59,6 +78,8 @@ async function run(method: string, o: SslOptions): Promise<void> {
   if (!BACKENDS.includes(o.backend)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}, got '${o.backend}'`);
   const backend = await loadBackend(o.backend);
   const model = modelFor(method as Method, o, backend);
+  if (o.export) checkOutputFile('--export', o.export);
+  if (o.checkpoint) prepareOutputFolder('--checkpoint', o.checkpoint);
   const [h, w] = model.encoder.imageShape;
   if (X.shape[1] !== h * w) {
     throw new Error(`--image-shape: the ${o.encoder} encoder takes ${h}×${w} images (${h * w} values per row), but --data ${o.data} has ${X.shape[1]} values per row; use --image-shape 8x8`);
@@ -69,8 +90,13 @@ async function run(method: string, o: SslOptions): Promise<void> {
   const counts = probeLabels === split.pool.length ? [probeLabels] : [probeLabels, split.pool.length];
 
   const t0 = performance.now();
+  let resumedSteps = 0;
   await model.fit(takeRows(X, split.pool), {
     onProgress: o.progress ? (t, T, loss) => { if (t % 100 === 0 || t === T) console.error(`step ${t}/${T} loss ${loss.toFixed(4)}`); } : undefined,
+    onResume: (t, T) => {
+      resumedSteps = t;
+      console.error(`resumed from the checkpoint in ${o.checkpoint}: ${t} of ${T} steps restored`);
+    },
   });
   const trainSeconds = (performance.now() - t0) / 1000;
   const [probe, probePool] = await ssl.probeEncoder(model, X, y, split, counts, layer);
@@ -89,7 +115,7 @@ async function run(method: string, o: SslOptions): Promise<void> {
     ...(probePool ? { probeAccuracyPool: probePool.accuracy } : {}),
     ...(random ? { randomEncoderProbeAccuracy: random[0]!.accuracy, ...(random[1] ? { randomEncoderProbeAccuracyPool: random[1].accuracy } : {}) } : {}),
     trainSeconds, seconds,
-    ...(o.export ? { onnx: o.export } : {}),
+    ...(o.export ? { onnx: o.export } : {}), ...(resumedSteps ? { resumedSteps } : {}),
   };
   const pct = (v: number): string => (100 * v).toFixed(2);
   console.log(`${method} on digits (${model.steps} steps, seed ${model.seed}, ${backend}), layer ${layer}: probe accuracy ${pct(probe!.accuracy)} % with ${probeLabels} labels`
@@ -105,12 +131,14 @@ async function run(method: string, o: SslOptions): Promise<void> {
  */
 export function sslCommand(program: Command): Command {
   const group = program.command('ssl')
-    .description('self-supervised pre-training (SimCLR, RotNet, ReSSL) on the digits pool, then a linear probe on the test images')
-    .argument('[method]', SSL_METHODS.join(' | '))
+    .description('self-supervised learning: SimCLR, RotNet, ReSSL on the digits pool with a linear probe on the test images; BERT masked modelling (mlm) and wav2vec 2.0 / w2v-BERT on generated sequences')
+    .argument('[method]', [...SSL_METHODS, ...SEQUENCE_METHODS].join(' | '))
     .allowUnknownOption()
     .allowExcessArguments()
     .action((method?: string) => {
-      throw new Error(method ? `unknown method '${method}'; choose one of ${SSL_METHODS.join(', ')}` : `give a method: ${SSL_METHODS.join(', ')}`);
+      const all = [...SSL_METHODS, ...SEQUENCE_METHODS].join(', ');
+      if (!method || method.startsWith('-')) throw new Error(`give a method before the options: ${all} (repkit ssl simclr --help)`);
+      throw new Error(`unknown method '${method}'; choose one of ${all}`);
     });
   const what: Record<Method, string> = {
     simclr: 'SimCLR: NT-Xent over two strong views (Chen et al. 2020); probes layer 2',
@@ -138,7 +166,7 @@ export function sslCommand(program: Command): Command {
       .option('--no-baseline', 'skip the random-init encoder probe')
       .option('--progress', 'print the loss every 100 steps (stderr)')
       .option('--json', 'print one JSON object on the last line')
-      .action((o: SslOptions) => run(method, o));
+      .action((o: SslOptions, cmd: Command) => run(method, o, (key) => cmd.getOptionValueSource(key) === 'cli'));
   }
   return group;
 }

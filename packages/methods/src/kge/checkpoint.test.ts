@@ -16,9 +16,10 @@ describe('KGE checkpoints and early stopping', () => {
     await trainKge(TransE({ dim: 8 }), d, { epochs: 2, seed: 3, lr: 0.01, checkpoint: { dir, every: 1 } });
     expect(readdirSync(join(dir, '..'))).toEqual(['run']); // no temporary folder left behind
     const resumed = await trainKge(TransE({ dim: 8 }), d, { epochs: 4, seed: 3, lr: 0.01, checkpoint: { dir }, resume: true });
+    expect(resumed.resumedFrom).toBe(2);
     expect(resumed.losses).toEqual(straight.losses);
     expect(Array.from(resumed.params.E!.data)).toEqual(Array.from(straight.params.E!.data));
-    await expect(trainKge(TransE({ dim: 8 }), d, { epochs: 4, seed: 4, checkpoint: { dir }, resume: true })).rejects.toThrow(/written with other settings/);
+    await expect(trainKge(TransE({ dim: 8 }), d, { epochs: 4, seed: 4, checkpoint: { dir }, resume: true })).rejects.toThrow(/written with other settings \(lr: 0.01 in the checkpoint, unset now; seed: 3 in the checkpoint, 4 now\)/);
     expect(existsSync(join(dir, 'checkpoint.json'))).toBe(true);
   });
 

@@ -51,6 +51,8 @@ export interface KgeTrained {
   /** Validation MRR at each early-stopping evaluation, and the epoch whose parameters were kept. */
   validation?: { epoch: number; mrr: number }[];
   bestEpoch?: number;
+  /** Epochs restored from the checkpoint when the run resumed. */
+  resumedFrom?: number;
 }
 
 function optimizerOf(name: string, lr: number | undefined): Optimizer {
@@ -90,7 +92,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   const order = rng.fork(2), draws = rng.fork(3);
   const fingerprint = JSON.stringify({ model: model.name, tables: model.tables, ...sizes, train: data.train.count, batchSize, negatives, margin, loss, sampler, optimizer, lr: opts.lr, semantics, seed: opts.seed ?? 0 });
   const losses: number[] = [];
-  let first = 1;
+  let first = 1, resumedFrom: number | undefined;
   if (opts.resume && opts.checkpoint) {
     const c = loadCheckpoint(opts.checkpoint.dir, fingerprint);
     if (c) {
@@ -99,6 +101,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
       draws.setState(c.rng.draws!);
       losses.push(...c.losses);
       first = c.epoch + 1;
+      resumedFrom = c.epoch;
     }
   }
   const save = (epoch: number) => opts.checkpoint && saveCheckpoint(opts.checkpoint.dir, {
@@ -146,7 +149,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
     if (opts.checkpoint) save(Math.min(epoch, epochs));
     return {
       params: best && stop ? best.params : params(), losses, seconds: (performance.now() - t0) / 1000, epochs: Math.min(epoch, epochs),
-      ...(stop ? { validation, bestEpoch: best?.epoch } : {}),
+      ...(stop ? { validation, bestEpoch: best?.epoch } : {}), ...(resumedFrom !== undefined ? { resumedFrom } : {}),
     };
   } finally {
     trainer.dispose();

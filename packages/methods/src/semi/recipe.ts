@@ -37,6 +37,8 @@ export interface SemiOptions {
 export interface SemiFitOptions {
   /** Called after every step with the 1-based step, the total and the step's metrics. */
   onProgress?: (step: number, steps: number, metrics: Record<string, number>) => void;
+  /** Called when a training loop resumes from a checkpoint, with the steps it restored and its total. */
+  onResume?: (step: number, steps: number) => void;
 }
 
 /** The training data as the recipes see it: flattened images and index sets. */
@@ -149,6 +151,11 @@ export abstract class SemiSupervisedClassifier {
     const labelled = Int32Array.from(labels.keys()).filter((i) => labels[i]! >= 0);
     const unlabelled = Int32Array.from(labels.keys()).filter((i) => labels[i]! < 0);
     if (this.nClasses_ < 2) throw new Error('y: a classifier needs labelled rows of at least two classes');
+    const seenLabels = new Set(labelled.map((i) => labels[i]!));
+    if (this.classes === undefined && seenLabels.size < this.nClasses_) {
+      const missing = Array.from({ length: this.nClasses_ }, (_, c) => c).filter((c) => !seenLabels.has(c));
+      throw new Error(`y: the classes were taken from the largest label (${maxLabel}) as ${this.nClasses_}, but ${missing.length} of them (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}) have no labelled row; a label may be out of range, or pass classes`);
+    }
     if (labelled.length < this.nClasses_) {
       throw new Error(`y: ${labelled.length} labelled rows is fewer than the ${this.nClasses_} classes; label at least one row per class`);
     }
@@ -176,6 +183,7 @@ export abstract class SemiSupervisedClassifier {
         metrics.push(m);
         fit.onProgress?.(t, steps, m);
       },
+      onResume: (t) => fit.onResume?.(t, steps),
     });
     // Steps restored from a checkpoint kept only their losses.
     this.history_.push(...losses.slice(0, losses.length - metrics.length).map((loss) => ({ loss })), ...metrics);

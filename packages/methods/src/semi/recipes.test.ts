@@ -104,6 +104,7 @@ describe('semi-supervised recipes', () => {
     await expect(new SupervisedBaseline({ ...small, classes: 10 }).fit(task.X, fewer)).rejects.toThrow(/labelled rows is fewer than the 10 classes/);
     const out = new Tensor('int32', [1000], Int32Array.from(task.y.data, (c, i) => (i === 7 ? 12 : c)));
     await expect(new SupervisedBaseline({ ...small, classes: 10 }).fit(task.X, out)).rejects.toThrow(/y\[7\] = 12 is out of range/);
+    await expect(new SupervisedBaseline(small).fit(task.X, out)).rejects.toThrow(/classes were taken from the largest label \(12\) as 13, but 2 of them \(10, 11\) have no labelled row; a label may be out of range, or pass classes/);
     const neg = new Tensor('int32', [1000], Int32Array.from(task.y.data, (c, i) => (i === 3 ? -2 : c)));
     await expect(new SupervisedBaseline(small).fit(task.X, neg)).rejects.toThrow(/y\[3\] = -2 is out of range/);
     const wide = new Tensor('float32', [1000, 100], new Float32Array(100000));

@@ -36,6 +36,8 @@ export interface SelfSupervisedOptions {
 export interface SelfSupervisedFitOptions {
   /** Called after every step with the 1-based step, the total and the step's loss. */
   onProgress?: (step: number, steps: number, loss: number) => void;
+  /** Called when the run resumes from a checkpoint, with the steps it restored and the total. */
+  onResume?: (step: number, steps: number) => void;
 }
 
 /** Rows of images as the recipes see them: flattened, float32. */
@@ -154,7 +156,7 @@ export abstract class SelfSupervised {
   }
 
   /** Pre-train on images X [n, h·w] (labels are never used); fills `params_`. */
-  async fit(X: Tensor, { onProgress }: SelfSupervisedFitOptions = {}): Promise<this> {
+  async fit(X: Tensor, { onProgress, onResume }: SelfSupervisedFitOptions = {}): Promise<this> {
     const data = this.rows(X);
     if (data.n < 2) throw new Error(`X must hold at least 2 images to draw batches from, got ${data.n}`);
     const backend = await getBackend(this.backend);
@@ -170,6 +172,7 @@ export abstract class SelfSupervised {
         batch: () => this.batch(data, streams.batches, streams.augment),
         checkpoint: this.checkpoint, checkpointEvery: this.checkpointEvery,
         onStep: (t, m) => onProgress?.(t, this.steps, m.loss!),
+        onResume: (t) => onResume?.(t, this.steps),
       });
     } finally {
       trainer.dispose();
