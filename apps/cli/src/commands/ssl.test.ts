@@ -1,11 +1,14 @@
 // `repkit ssl` through the real binary: one JSON object on the last line with --json, and errors that
 // name the argument for bad probe sizes, temperatures, methods, backends and image sizes.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { getBackend } from '@repkit/core';
+import { digitsSplit, loadDigits, takeRows } from '@repkit/data';
+import { importOnnx } from '@repkit/onnx';
 
 const BIN = fileURLToPath(new URL('../../bin/repkit.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'repkit-ssl-cli-'));
@@ -19,8 +22,8 @@ function repkit(...args: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('repkit ssl', () => {
   it('simclr: a few steps on onnxruntime print the human line and the JSON object, and export the encoder', async () => {
-    const onnx = join(dir, 'simclr.onnx');
-    const r = await repkit('ssl', 'simclr', '--data', 'digits', '--probe-labels', '50', '--seed', '0', '--backend', 'onnxruntime', '--steps', '5', '--batch-size', '32', '--export', onnx, '--json');
+    const onnx = join(dir, 'simclr.onnx'), classifier = join(dir, 'simclr-classifier.onnx');
+    const r = await repkit('ssl', 'simclr', '--data', 'digits', '--probe-labels', '50', '--seed', '0', '--backend', 'onnxruntime', '--steps', '5', '--batch-size', '32', '--export', onnx, '--export-classifier', classifier, '--json');
     expect(r.stderr).not.toMatch(/repkit:/);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -30,6 +33,14 @@ describe('repkit ssl', () => {
     for (const k of ['probeAccuracy', 'probeAccuracyPool', 'randomEncoderProbeAccuracy', 'seconds']) expect(out[k], k).toBeGreaterThan(0);
     expect(out.probeAccuracy).toBeGreaterThan(0.6);
     expect(existsSync(onnx)).toBe(true);
+    // The classifier export (encoder + probe, scaler folded into the probe) scores as the probe did.
+    expect(out.classifierOnnx).toBe(classifier);
+    const run = await (await getBackend('reference')).compile(importOnnx(new Uint8Array(readFileSync(classifier))));
+    const { X, y } = loadDigits(), test = digitsSplit().test;
+    const label = (await run.run({ x: takeRows(X, test) })).label!; // loadDigits gives pixels / 16, as the recipes train on
+    let hit = 0;
+    test.forEach((r, i) => { hit += label.data[i] === y.data[r] ? 1 : 0; });
+    expect(Math.abs(hit - out.probeAccuracy * test.length)).toBeLessThanOrEqual(1);
   });
 
   it.each([

@@ -17,7 +17,7 @@ const SEQUENCE_METHODS = ['mlm', 'wav2vec'] as const;
 interface SslOptions {
   data: string; probeLabels: string; seed: string; backend: string; layer?: string; steps: string; batchSize?: string;
   encoder: string; imageShape: string; tau: string; tauStudent: string; tauTeacher: string; momentum: string; queueSize: string;
-  checkpoint?: string; export?: string; baseline: boolean; progress?: boolean; json?: boolean;
+  checkpoint?: string; export?: string; exportClassifier?: string; baseline: boolean; progress?: boolean; json?: boolean;
 }
 
 function parseImageShape(value: string): [number, number] {
@@ -79,6 +79,7 @@ async function run(method: string, o: SslOptions, given: (key: string) => boolea
   const backend = await loadBackend(o.backend);
   const model = modelFor(method as Method, o, backend);
   if (o.export) checkOutputFile('--export', o.export);
+  if (o.exportClassifier) checkOutputFile('--export-classifier', o.exportClassifier);
   if (o.checkpoint) prepareOutputFolder('--checkpoint', o.checkpoint);
   const [h, w] = model.encoder.imageShape;
   if (X.shape[1] !== h * w) {
@@ -101,6 +102,7 @@ async function run(method: string, o: SslOptions, given: (key: string) => boolea
   const trainSeconds = (performance.now() - t0) / 1000;
   const [probe, probePool] = await ssl.probeEncoder(model, X, y, split, counts, layer);
   if (o.export) await model.exportOnnx(o.export);
+  if (o.exportClassifier) await model.exportClassifierOnnx(o.exportClassifier, probe!, layer);
   let random: ssl.ProbeResult[] | undefined;
   if (o.baseline) {
     const init = modelFor(method as Method, { ...o, checkpoint: undefined }, backend).initialise();
@@ -115,7 +117,7 @@ async function run(method: string, o: SslOptions, given: (key: string) => boolea
     ...(probePool ? { probeAccuracyPool: probePool.accuracy } : {}),
     ...(random ? { randomEncoderProbeAccuracy: random[0]!.accuracy, ...(random[1] ? { randomEncoderProbeAccuracyPool: random[1].accuracy } : {}) } : {}),
     trainSeconds, seconds,
-    ...(o.export ? { onnx: o.export } : {}), ...(resumedSteps ? { resumedSteps } : {}),
+    ...(o.export ? { onnx: o.export } : {}), ...(o.exportClassifier ? { classifierOnnx: o.exportClassifier } : {}), ...(resumedSteps ? { resumedSteps } : {}),
   };
   const pct = (v: number): string => (100 * v).toFixed(2);
   console.log(`${method} on digits (${model.steps} steps, seed ${model.seed}, ${backend}), layer ${layer}: probe accuracy ${pct(probe!.accuracy)} % with ${probeLabels} labels`
@@ -163,6 +165,7 @@ export function sslCommand(program: Command): Command {
       .option('--queue-size <k>', 'ressl: queue length', '1024')
       .option('--checkpoint <dir>', 'checkpoint folder: written every 500 steps, resumed from when present')
       .option('--export <file.onnx>', 'write the trained encoder as ONNX')
+      .option('--export-classifier <file.onnx>', 'write the encoder with the probe trained on --probe-labels as one ONNX classifier (logits, probabilities, label)')
       .option('--no-baseline', 'skip the random-init encoder probe')
       .option('--progress', 'print the loss every 100 steps (stderr)')
       .option('--json', 'print one JSON object on the last line')

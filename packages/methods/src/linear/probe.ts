@@ -21,6 +21,25 @@ export interface ProbeResult {
   labels: number;
   iterations: number;
   converged: boolean;
+  /** The fitted probe: logits = ((f − mean) / scale) · coefᵀ + intercept, coef [classes, dim]. */
+  fitted: { mean: Float64Array; scale: Float64Array; coef: Float64Array; intercept: Float64Array; classes: number; dim: number };
+}
+
+/**
+ * The probe as one linear layer on raw features, the scaler folded in (in float64, then rounded):
+ * W [dim, classes] = coefᵀ / scale, b = intercept − coef · (mean / scale).
+ */
+export function foldProbe({ mean, scale, coef, intercept, classes, dim }: ProbeResult['fitted']): { W: Float32Array; b: Float32Array } {
+  const W = new Float32Array(dim * classes), b = new Float32Array(classes);
+  for (let k = 0; k < classes; k++) {
+    let shift = 0;
+    for (let j = 0; j < dim; j++) {
+      W[j * classes + k] = coef[k * dim + j]! / scale[j]!;
+      shift += (coef[k * dim + j]! * mean[j]!) / scale[j]!;
+    }
+    b[k] = intercept[k]! - shift;
+  }
+  return { W, b };
 }
 
 /** Test accuracy of a probe trained on pool rows `labelled` (positions within the pool). */
@@ -42,5 +61,8 @@ export function linearProbe(data: ProbeData, labelled: ArrayLike<number>, { C = 
     y[i] = data.poolLabels[r]!;
   }
   const clf = new LogisticRegression({ C, maxIter }).fit(X, y, dim);
-  return { accuracy: clf.score(T, data.testLabels), labels: labelled.length, iterations: clf.nIter_, converged: clf.converged_ };
+  return {
+    accuracy: clf.score(T, data.testLabels), labels: labelled.length, iterations: clf.nIter_, converged: clf.converged_,
+    fitted: { mean: scaler.mean, scale: scaler.scale, coef: clf.coef_!, intercept: clf.intercept_!, classes: clf.nClasses_, dim },
+  };
 }

@@ -1,8 +1,9 @@
 // What the image self-supervised recipes share (ssl-semi.md §2, §6.3): an encoder plus a pretext head,
 // host-side batches and augmentations from one Philox per run, a step loop with progress and atomic
-// checkpoints, embeddings of any encoder layer (`transform`) and ONNX export of the trained encoder.
+// checkpoints, embeddings of any encoder layer (`transform`) and ONNX export of the trained encoder (alone, or
+// with a fitted linear probe as a classifier).
 import {
-  GraphBuilder, Philox, Tensor, Trainer, adam, getBackend, mlp, mlpInit, mlpParams, trainStep,
+  GraphBuilder, Philox, Tensor, Trainer, adam, argmax, getBackend, linear, mlp, mlpInit, mlpParams, softmax, trainStep,
   type Executable, type Feeds, type Graph, type TrainStep, type Value,
 } from '@repkit/core';
 import { exportOnnx, writeOnnx } from '@repkit/onnx';
@@ -11,6 +12,7 @@ import { CnnEncoder } from '../encoders/cnn-encoder.ts';
 import { checkImageRows, type Encoder } from '../encoders/encoder.ts';
 import { MlpEncoder } from '../encoders/mlp-encoder.ts';
 import { checkInt, checkMatrix } from '../validate.ts';
+import { foldProbe, type ProbeResult } from '../linear/probe.ts';
 
 export interface SelfSupervisedOptions {
   /** 'mlp' (default: 64 → 256 → 256, ssl-semi.md §6.3), 'cnn', or an Encoder. */
@@ -215,6 +217,30 @@ export abstract class SelfSupervised {
       'repkit.embedding_layer': String(this.defaultLayer), 'repkit.settings': JSON.stringify(this.settings()),
     };
     await writeOnnx(path, exportOnnx(this.encoderGraph(), { initializers: this.encoderParams(), metadata }));
+  }
+
+  /**
+   * Write encoder layer `layer` + the fitted linear probe as one ONNX classifier (weights baked in):
+   * x [batch, h·w] → logits, probabilities, label. `probe` is a result of probeEncoder on this model.
+   */
+  async exportClassifierOnnx(path: string, probe: ProbeResult, layer = this.defaultLayer): Promise<void> {
+    const L = this.encoder.featureSizes.length;
+    if (!Number.isInteger(layer) || layer < 1 || layer > L) throw new Error(`layer must be an integer in 1..${L} for this encoder, got ${layer}`);
+    const { dim, classes } = probe.fitted;
+    if (dim !== this.encoder.featureSizes[layer - 1]) throw new Error(`probe: fitted on ${dim} features, but encoder layer ${layer} gives ${this.encoder.featureSizes[layer - 1]}; probe the same layer`);
+    const [h, w] = this.encoder.imageShape;
+    const b = new GraphBuilder(`${this.method}_classifier`);
+    const x = b.data('x', 'float32', ['batch', h * w]);
+    const feats = this.encoder.apply(x, this.encoder.params(b, 'enc.'), 'enc.');
+    const logits = linear(feats[layer - 1]!, b.param('probe.W', 'float32', [dim, classes]), b.param('probe.b', 'float32', [classes]));
+    const graph = b.build({ logits, probabilities: softmax(logits, -1), label: argmax(logits, -1) });
+    const folded = foldProbe(probe.fitted);
+    const initializers = { ...this.encoderParams(), 'probe.W': new Tensor('float32', [dim, classes], folded.W), 'probe.b': new Tensor('float32', [classes], folded.b) };
+    const metadata = {
+      'repkit.method': this.method, 'repkit.encoder': this.encoder.kind, 'repkit.image_shape': this.encoder.imageShape.join('x'), 'repkit.probe_layer': String(layer),
+      'repkit.probe_labels': String(probe.labels), 'repkit.probe_accuracy': String(probe.accuracy), 'repkit.settings': JSON.stringify(this.settings()),
+    };
+    await writeOnnx(path, exportOnnx(graph, { initializers, metadata }));
   }
 
   /** Use the untrained, initialised encoder (the random-init baseline of ssl-semi.md §6.3). */
