@@ -1,20 +1,12 @@
 // The classical commands through the real binary: cluster, semi, tsne and metric print one JSON object
 // on the last line with --json, write plots atomically, and fail with the argument named.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { repkit } from '../run-bin.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/repkit.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'repkit-classical-'));
-
-function repkit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 async function json(...args: string[]): Promise<Record<string, unknown>> {
   const r = await repkit(...args, '--json');

@@ -2,15 +2,14 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from '../run-bin.ts';
 import { Tensor, argmax, interpret, linear, log, relu, trace } from '@repkit/core';
 import { exportOnnx, readTensorFile, readTestDataSet, writeOnnx, writeTestDataSet } from '@repkit/onnx';
 import { compareModel, formatReport, randomFeeds } from './compare.ts';
 import { loadModel, runModel } from './run.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/repkit.js', import.meta.url));
 const ALL = ['reference', 'onnxruntime', 'wasm'];
 
 const graph = trace('classifier', (b) => {

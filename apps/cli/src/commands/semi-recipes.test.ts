@@ -1,21 +1,13 @@
 // `repkit semi <recipe>` through the real binary: JSON on the last line, a checkpoint that resumes and
 // says so, and bad input (labels, backends, thresholds, output paths) failing before training, flag named.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { repkit } from '../run-bin.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/repkit.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'repkit-semi-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function repkit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 const last = (stdout: string): Record<string, unknown> => JSON.parse(stdout.trim().split('\n').at(-1)!);
 

@@ -1,24 +1,16 @@
 // `repkit ssl` through the real binary: one JSON object on the last line with --json, and errors that
 // name the argument for bad probe sizes, temperatures, methods, backends and image sizes.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { repkit } from '../run-bin.ts';
 import { getBackend } from '@repkit/core';
 import { digitsSplit, loadDigits, takeRows } from '@repkit/data';
 import { importOnnx } from '@repkit/onnx';
 
-const BIN = fileURLToPath(new URL('../../bin/repkit.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'repkit-ssl-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function repkit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 describe('repkit ssl', () => {
   it('simclr: a few steps on onnxruntime print the human line and the JSON object, and export the encoder', async () => {
