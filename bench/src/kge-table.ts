@@ -1,7 +1,7 @@
 // `benchKgeTable()`: every registered KGE model with its documented defaults (its own epochs and
 // learning rate where it sets them, else the pipeline's) on nations, kinships and umls, seed 0,
 // onnxruntime; writes the Markdown table docs/kge-results.md (via a temporary file and a rename).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeDoc } from './write-doc.ts';
 import { fileURLToPath } from 'node:url';
 import '@repkit/backend-onnxruntime';
 import { getBackend } from '@repkit/core';
@@ -65,8 +65,6 @@ export async function benchKgeTable(opts: KgeTableOptions = {}): Promise<void> {
   }
   lines.push('', ...NOTES);
   const out = opts.out ?? fileURLToPath(new URL('../../docs/kge-results.md', import.meta.url));
-  mkdirSync(fileURLToPath(new URL('.', `file://${out}`)), { recursive: true });
-  writeFileSync(`${out}.tmp-${process.pid}`, lines.join('\n') + '\n');
-  renameSync(`${out}.tmp-${process.pid}`, out);
+  writeDoc(out, lines.join('\n') + '\n');
   console.log(`wrote ${out}`);
 }

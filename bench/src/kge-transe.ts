@@ -1,7 +1,7 @@
 // `npm run bench -- kge-transe`: the TransE results of METHODS.md §1 (d = 50, L1, margin 1, 1 negative,
 // Adam, batch 256, 500 epochs, bern) as the mean of seeds 0–2 on onnxruntime and wasm with dense Adam,
 // and lazy Adam and Adagrad beside them; writes docs/transe-results.md.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeDoc } from './write-doc.ts';
 import { fileURLToPath } from 'node:url';
 import '@repkit/backend-onnxruntime';
 import '@repkit/backend-wasm';
@@ -51,8 +51,6 @@ export async function benchKgeTranse(): Promise<void> {
     }
   }
   const out = fileURLToPath(new URL('../../docs/transe-results.md', import.meta.url));
-  mkdirSync(fileURLToPath(new URL('../../docs', import.meta.url)), { recursive: true });
-  writeFileSync(`${out}.tmp`, lines.join('\n') + '\n');
-  renameSync(`${out}.tmp`, out);
+  writeDoc(out, lines.join('\n') + '\n');
   console.log(`wrote ${out}`);
 }

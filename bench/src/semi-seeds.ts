@@ -6,26 +6,22 @@
 // three-seed sets miss the gain target, and the per-seed |onnxruntime − wasm| beside the one-ulp |Δ|
 // → docs/semi-seeds.md; every run's accuracy goes to docs/semi-seeds.jsonl (rewritten atomically after
 // each run), from which REPKIT_SEMI_REUSE=1 takes the runs of the same engines instead of running them.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getBackend } from '@repkit/core';
 import { semi } from '@repkit/methods';
 import { PYTHON, pythonMissing } from './python.ts';
 import { GAIN, METHODS, list, make, nudged, type Method } from './semi-table.ts';
+import { writeDoc } from './write-doc.ts';
 
 const DOC = fileURLToPath(new URL('../../docs/semi-seeds.md', import.meta.url));
 const RAW = fileURLToPath(new URL('../../docs/semi-seeds.jsonl', import.meta.url));
 const DRIVER = fileURLToPath(new URL('../py/semi_reference_seeds.py', import.meta.url));
 // The reference script's names of our recipes.
-const REFERENCE_NAME: Partial<Record<Method, string>> = { supervised: 'sup50', entmin: 'entmin', selftrain: 'selftrain', fixmatch: 'fixmatch', mixmatch: 'mixmatch', meanteacher: 'meanteacher' };
+const REFERENCE_NAME: Record<Method, string> = { supervised: 'sup50', entmin: 'entmin', selftrain: 'selftrain', fixmatch: 'fixmatch', mixmatch: 'mixmatch', meanteacher: 'meanteacher' };
 
 interface RunResult { method: string; run: string; seed: number; accuracy: number; engine: string }
-
-function writeAtomic(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
 
 /** "0-11" → 0…11; "0,4,7" → those. */
 export function parseSeeds(text: string | undefined): number[] {
@@ -65,7 +61,7 @@ export async function benchSemiSeeds(): Promise<void> {
   const find = (m: string, r: string, seed: number, engine?: string): RunResult | undefined => results.find((x) => x.method === m && x.run === r && x.seed === seed && (!engine || x.engine === engine));
   const record = (x: RunResult): void => {
     results.push(x);
-    writeAtomic(RAW, results.map((y) => JSON.stringify(y)).join('\n') + '\n');
+    writeDoc(RAW, results.map((y) => JSON.stringify(y)).join('\n') + '\n');
     console.log(JSON.stringify(x));
   };
   const task = semi.digitsProtocol(50);
@@ -83,11 +79,10 @@ export async function benchSemiSeeds(): Promise<void> {
   }
   const refDir = process.env.REPKIT_REFERENCE_DIR;
   const torchMissing = refDir ? pythonMissing('torch') : 'REPKIT_REFERENCE_DIR is not set';
-  if (!torchMissing) {
-    for (const m of methods) {
-      const todo = seeds.filter((seed) => !find(m, 'pytorch', seed));
-      if (!todo.length || !REFERENCE_NAME[m]) continue;
-      const p = spawnSync(PYTHON, [DRIVER, refDir!, REFERENCE_NAME[m]!, todo.join(',')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' }, maxBuffer: 1 << 24 });
+  for (const m of refDir && !torchMissing ? methods : []) {
+    const todo = seeds.filter((seed) => !find(m, 'pytorch', seed));
+    if (todo.length) {
+      const p = spawnSync(PYTHON, [DRIVER, refDir!, REFERENCE_NAME[m], todo.join(',')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
       if (p.status !== 0) throw new Error(`the reference script failed (${PYTHON} ${DRIVER}): ${p.stderr.trim().split('\n').at(-1)}`);
       for (const line of p.stdout.trim().split('\n')) {
         const x = JSON.parse(line) as { seed: number; accuracy: number; engine: string };
@@ -96,7 +91,7 @@ export async function benchSemiSeeds(): Promise<void> {
     }
   }
   const runs: string[] = [...ours, ...(methods.every((m) => seeds.every((s) => find(m, 'pytorch', s))) ? ['pytorch'] : [])];
-  const acc = new Map<string, number[]>(methods.flatMap((m) => runs.map((r) => [`${m}/${r}`, seeds.map((s) => find(m, r, s)!.accuracy)])));
+  const acc = new Map<string, number[]>(methods.flatMap((m) => runs.map((r) => [`${m}/${r}`, seeds.map((s) => find(m, r, s, engineOf[r])!.accuracy)])));
   const engines = [engineOf.onnxruntime, engineOf.wasm, ...(runs.includes('pytorch') ? [find('supervised', 'pytorch', seeds[0]!)!.engine] : [])];
   const n = seeds.length;
   const lines = [
@@ -150,6 +145,6 @@ export async function benchSemiSeeds(): Promise<void> {
     lines.push(`- ${m}: seeds whose accuracy moves by more than 1 point — onnxruntime against wasm ${over('wasm')} of ${n}; one ulp of one initial weight on the same engine ${over('onnxruntime′')} of ${n}.`);
   }
   lines.push('');
-  writeAtomic(DOC, lines.join('\n'));
+  writeDoc(DOC, lines.join('\n'));
   console.log(lines.join('\n'));
 }

@@ -3,7 +3,7 @@
 // seeds vs the same backend's sup50, FixMatch and MixMatch ≥ 0.92 on every seed, the two backends within
 // 1 point per seed) and writes the Markdown table docs/semi-results.md (temporary file, then rename).
 // REPKIT_SEMI_BACKENDS and REPKIT_SEMI_METHODS narrow the run (comma-separated).
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeDoc } from './write-doc.ts';
 import { fileURLToPath } from 'node:url';
 import '@repkit/backend-onnxruntime';
 import '@repkit/backend-wasm';
@@ -107,8 +107,7 @@ export async function benchSemiTable(): Promise<void> {
   lines.push('', verdicts.length ? `Targets missed: ${verdicts.join(', ')}.` : 'Every target of §6.2 is met.', '');
   lines.push('Why runs of one seed part by up to ~2 points: docs/semi-noise.md (one float32 ulp) and docs/semi-entmin-audit.md', '(entropy minimisation replayed step for step in PyTorch). The same targets over seeds 0–11, with the reference script', 'beside ours: docs/semi-seeds.md.', '');
   const out = fileURLToPath(new URL('../../docs/semi-results.md', import.meta.url));
-  writeFileSync(`${out}.tmp`, lines.join('\n'));
-  renameSync(`${out}.tmp`, out);
+  writeDoc(out, lines.join('\n'));
   console.log(lines.join('\n'));
 }
 
@@ -150,7 +149,6 @@ export async function benchSemiNoise(): Promise<void> {
   }
   lines.push('');
   const out = fileURLToPath(new URL('../../docs/semi-noise.md', import.meta.url));
-  writeFileSync(`${out}.tmp`, lines.join('\n'));
-  renameSync(`${out}.tmp`, out);
+  writeDoc(out, lines.join('\n'));
   console.log(lines.join('\n'));
 }
