@@ -113,9 +113,9 @@ export class Kernels {
     this.checkRows(table, stride, rowIds, n, 0, width, grad, 'grad');
     const segment = project?.segment ?? 0;
     if (project && (!Number.isInteger(segment) || segment < 1 || width % segment)) throw new Error(`project.segment ${segment} must be a positive integer that divides width ${width}`);
-    if (project?.constraint.kind === 'maxNorm' && !(project.constraint.max > 0)) throw new Error(`maxNorm: max must be > 0, got ${project.constraint.max}`);
+    const max = project ? constraintMax(project.constraint) : 0;
     const { code, params } = packRowRule(rule, hyper);
-    this.engine.updateRows(table, stride, rowIds, n, width, grad, code, params, segment, project ? constraintMax(project.constraint) : 0);
+    this.engine.updateRows(table, stride, rowIds, n, width, grad, code, params, segment, max);
   }
 
   /** The table, ids and span are sound, and `buf` holds n packed spans. */

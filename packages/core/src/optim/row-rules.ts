@@ -133,7 +133,8 @@ function projectRow(table: Float32Array, a: number, width: number, segment: numb
   }
 }
 
-/** The `max` argument of updateRowsPacked for a constraint. */
+/** The `max` argument of updateRowsPacked for a constraint (0 means unit norm, so maxNorm needs max > 0). */
 export function constraintMax(c: RowConstraint): number {
+  if (c.kind === 'maxNorm' && !(c.max > 0)) throw new Error(`maxNorm: max must be > 0, got ${c.max}`);
   return c.kind === 'unitNorm' ? 0 : c.max;
 }
