@@ -28,7 +28,12 @@ struct Args {
     return info[i].As<Napi::Number>().DoubleValue();
   }
 
-  u32 count(size_t i, const char* name) { return (u32)number(i, name); }
+  // A count or size: a whole number in [0, 2^32) (a plain cast of a negative or huge double is undefined behaviour).
+  u32 count(size_t i, const char* name) {
+    const double v = number(i, name);
+    if (ok && !(v >= 0 && v <= 4294967295.0 && v == (double)(u64)v)) { fail<void>(name, "must be a whole number in [0, 2^32)"); return 0; }
+    return ok ? (u32)v : 0;
+  }
 
   template <typename T> T* fail(const char* name, const char* why) {
     if (ok) Napi::TypeError::New(info.Env(), std::string("repkit native kernels: argument '") + name + "' " + why).ThrowAsJavaScriptException();
@@ -232,26 +237,8 @@ Napi::Value Rotate90(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// Table rows: the table's length bounds every id (checked by the caller, re-checked here for memory safety).
-template <bool Gather> Napi::Value Rows(const Napi::CallbackInfo& info) {
-  Args a{info};
-  const u32 stride = a.count(1, "stride"), n = a.count(3, "n"), offset = a.count(4, "offset"), width = a.count(5, "width");
-  float* table = a.array<float>(0, napi_float32_array, "table", 0);
-  const i32* ids = a.array<i32>(2, napi_int32_array, "ids", n);
-  float* buf = a.array<float>(6, napi_float32_array, "rows", (size_t)n * width);
-  if (!a.ok) return info.Env().Undefined();
-  const size_t rows = info[0].As<Napi::TypedArray>().ElementLength() / (stride ? stride : 1);
-  if (offset + width > stride) return a.fail<void>("width", "runs past the row stride"), info.Env().Undefined();
-  for (u32 i = 0; i < n; i++) {
-    if (ids[i] < 0 || (size_t)ids[i] >= rows) return a.fail<void>("ids", "holds a row outside the table"), info.Env().Undefined();
-  }
-  const std::vector<i32> own(ids, ids + n);  // checked ids, safe from the kernel's writes (a view of the same memory)
-  if (Gather) rk_gather_rows(table, stride, own.data(), n, offset, width, buf);
-  else rk_scatter_rows(table, stride, own.data(), n, offset, width, buf);
-  return info.Env().Undefined();
-}
-
-// Ids are in the table and each rule's slots fit in a row (checked by the caller, re-checked for memory safety).
+// Ids are in the table and the span a call touches (offset + width, or a rule's slots) fits in a row
+// (checked by the caller, re-checked for memory safety). The span is 64-bit so that it cannot wrap.
 bool rowsInTable(Args& a, const Napi::Value& table, u32 stride, const i32* ids, u32 n, u64 span) {
   if (!a.ok) return false;
   if (span > stride) return a.fail<void>("width", "runs past the row stride"), false;
@@ -260,6 +247,21 @@ bool rowsInTable(Args& a, const Napi::Value& table, u32 stride, const i32* ids, 
     if (ids[i] < 0 || (size_t)ids[i] >= rows) return a.fail<void>("ids", "holds a row outside the table"), false;
   }
   return true;
+}
+
+// Table rows: the table's length bounds every id (checked by the caller, re-checked here for memory safety).
+template <bool Gather> Napi::Value Rows(const Napi::CallbackInfo& info) {
+  Args a{info};
+  const u32 stride = a.count(1, "stride"), n = a.count(3, "n"), offset = a.count(4, "offset"), width = a.count(5, "width");
+  float* table = a.array<float>(0, napi_float32_array, "table", 0);
+  const i32* ids = a.array<i32>(2, napi_int32_array, "ids", n);
+  float* buf = a.array<float>(6, napi_float32_array, "rows", (size_t)n * width);
+  if (!a.ok) return info.Env().Undefined();
+  const std::vector<i32> own(ids, ids + n);  // copied, then checked: safe from the kernel's writes (a view of the same memory)
+  if (!rowsInTable(a, info[0], stride, own.data(), n, (u64)offset + width)) return info.Env().Undefined();
+  if (Gather) rk_gather_rows(table, stride, own.data(), n, offset, width, buf);
+  else rk_scatter_rows(table, stride, own.data(), n, offset, width, buf);
+  return info.Env().Undefined();
 }
 
 Napi::Value UpdateRows(const Napi::CallbackInfo& info) {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Philox, jsRows, type RowRule } from '@repkit/core';
 import { kernels, kernelsInfo, type EngineName } from './index.ts';
+import { loadNative } from './native.ts';
 
 const info = kernelsInfo();
 const engines: EngineName[] = ['native', 'wasm', 'typescript'];
@@ -42,6 +43,22 @@ describe.each(engines)('%s row moves', (name) => {
     expect(() => k!.gatherRows(table, 4, Int32Array.of(0, 1), 3, 0, 2, out)).toThrow(/n must be an integer in \[0, ids.length = 2\]/);
     expect(() => k!.scatterRows(table, 4, Int32Array.of(0, 1), 2, 0, 2, new Float32Array(3))).toThrow(/from holds 3 floats; 2 rows of 2 need 4/);
     expect(() => k!.gatherRows(new Float64Array(4) as never, 4, Int32Array.of(0), 1, 0, 2, out)).toThrow(/table must be a Float32Array/);
+  });
+});
+
+describe('native addon, called without the TypeScript checks', () => {
+  const raw = loadNative().engine;
+  it.skipIf(!raw)('refuses a span that wraps 32 bits and counts that are not whole numbers, before touching memory', () => {
+    const table = new Float32Array(8), out = new Float32Array(4), ids = Int32Array.of(0);
+    // offset + width = 2^32 + 1 wraps to 1 in u32 arithmetic, which would pass a 32-bit check and read far past the table.
+    expect(() => raw!.gatherRows(table, 4, ids, 1, 4294967295, 2, out)).toThrow(/argument 'width' runs past the row stride/);
+    expect(() => raw!.scatterRows(table, 4, ids, 1, 4294967295, 2, out)).toThrow(/argument 'width' runs past the row stride/);
+    expect(() => raw!.gatherRows(table, 4, ids, -1, 0, 2, out)).toThrow(/argument 'n' must be a whole number in \[0, 2\^32\)/);
+    expect(() => raw!.gatherRows(table, 4.5, ids, 1, 0, 2, out)).toThrow(/argument 'stride' must be a whole number/);
+    expect(() => raw!.gatherRows(table, 4, Int32Array.of(2), 1, 0, 2, out)).toThrow(/argument 'ids' holds a row outside the table/);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0]);
+    raw!.gatherRows(Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8), 4, Int32Array.of(1), 1, 1, 2, out);
+    expect(Array.from(out)).toEqual([6, 7, 0, 0]);
   });
 });
 
