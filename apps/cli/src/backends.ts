@@ -34,6 +34,8 @@ export function parseBackends(list: string, flag = '--backends'): string[] {
     if (!packages[n]) throw new Error(`${flag}: unknown backend '${n}'; choose from ${BACKENDS.join(', ')}`);
   }
   if (names.length === 0) throw new Error(`${flag}: give at least one of ${BACKENDS.join(', ')}`);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new Error(`${flag}: '${twice}' is listed twice; list each backend once`);
   return names;
 }
 

@@ -1,13 +1,19 @@
 // Output paths: nothing is written half (temporary name, then rename), and a path that cannot take the
 // output fails before any training, with its flag named.
-import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { makeFolders } from '@repkit/methods';
 import { dirname, resolve } from 'node:path';
 
+/** Write `path` through a temporary sibling and a rename; the caller checked the path (checkOutputFile). */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 const reason = (err: unknown): string => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -29,26 +35,25 @@ export function checkOutputFile(flag: string, path: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) throw new Error(`${flag}: ${path} is a folder; pass a file name such as model.onnx`);
 }
 
-/** The folders of `dir` that do not exist yet, outermost first, once its nearest existing folder proves writable. */
-export function checkOutputFolder(flag: string, dir: string): string[] {
-  const missing: string[] = [];
+/** The nearest existing folder of `dir` is a writable folder. */
+function checkOutputFolder(flag: string, dir: string): void {
   let at = resolve(dir);
-  while (!existsSync(at)) {
-    missing.unshift(at);
-    if (dirname(at) === at) break;
-    at = dirname(at);
-  }
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
   checkWritableFolder(flag, at);
-  return missing;
 }
 
-/** Create folder `dir` (and missing parents) now, one level at a time (Node's recursive mkdir spins on /proc). */
+/** Create folder `dir` (and missing parents) now, so that a folder that cannot be made fails before any work. */
 export function prepareOutputFolder(flag: string, dir: string): void {
-  for (const d of checkOutputFolder(flag, dir)) {
-    try {
-      mkdirSync(d);
-    } catch (err) {
-      throw new Error(`${flag}: cannot create folder ${d} (${reason(err)}); pass a writable folder`);
-    }
+  checkOutputFolder(flag, dir);
+  try {
+    makeFolders(dir);
+  } catch (err) {
+    throw new Error(`${flag}: cannot create folder ${(err as NodeJS.ErrnoException).path ?? dir} (${reason(err)}); pass a writable folder`);
   }
+}
+
+/** A file `path` can be written once its folder is made now (and missing parents). */
+export function prepareOutputFile(flag: string, path: string): void {
+  prepareOutputFolder(flag, dirname(resolve(path)));
+  checkOutputFile(flag, path);
 }

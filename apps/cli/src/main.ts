@@ -1,4 +1,5 @@
 // The `repkit` command.
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { conformanceCommand } from './commands/conformance.ts';
 import { doctorCommand } from './commands/doctor.ts';
@@ -7,8 +8,15 @@ import { kgeCommand } from './commands/kge.ts';
 import { serveCommand } from '@repkit/server/command';
 import { parseDevice, settings } from './backends.ts';
 
+// A reader that closed the pipe (`repkit … | head`) ends the command quietly, as Unix tools do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(0);
+});
+
 const program = new Command('repkit')
   .description('representation learning on interchangeable backends: reference, onnxruntime, wasm')
+  .version(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version as string)
   .showHelpAfterError()
   .option('--device <device>', 'onnxruntime execution provider: auto (cuda when installed, else cpu), cuda or cpu', 'auto')
   .option('--strict', 'fail instead of falling back to cpu when the cuda provider cannot be used')

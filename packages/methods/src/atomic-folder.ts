@@ -3,7 +3,7 @@
 // reader follows the index, so a crash at any point leaves the previous save or the new one, never a mix
 // (the scheme of TensorFlow's `checkpoint` file). Older generations are removed after the switch.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 let saves = 0;
 
@@ -32,11 +32,24 @@ function flushFolder(dir: string): void {
 }
 
 /**
+ * Create folder `dir` and its missing parents, outermost first, one level at a time: Node 20's
+ * `mkdirSync(…, { recursive: true })` spins forever under /proc instead of failing.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const d of missing) mkdirSync(d);
+}
+
+/**
  * Save `files` (name → bytes) and the index `meta` into `dir`: readers of `dir/<index>` see the previous
  * save or this one. `meta.files` is set to the generation folder's name.
  */
 export function writeAtomicFolder(dir: string, index: string, meta: Record<string, unknown>, files: Record<string, Uint8Array | string>): void {
-  mkdirSync(dir, { recursive: true });
+  makeFolders(dir);
   const legacy = existsSync(join(dir, index)) && readAtomicFolder(dir, index)!.folder === dir;
   const gen = `g-${Date.now().toString(36)}-${process.pid}-${(saves++).toString(36)}`;
   const folder = join(dir, gen);

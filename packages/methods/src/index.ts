@@ -1,5 +1,6 @@
 // @repkit/methods: one folder per family, one file per method.
 export * from './supervised/mlp-classifier.ts';
+export { makeFolders } from './atomic-folder.ts';
 export * as kge from './kge/index.ts';
 export * as cluster from './cluster/index.ts';
 export * as semi from './semi/index.ts';

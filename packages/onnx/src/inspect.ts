@@ -55,7 +55,12 @@ function attrValue(a: AttributeProto): NodeSummary['attrs'][string] {
 /** Decode a model and list its opset, inputs, outputs, initializers and nodes. */
 export function inspectModel(bytes: Uint8Array): ModelSummary {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new Error('inspectModel: bytes must be a non-empty Uint8Array (an .onnx file)');
-  const m = fromBinary(ModelProtoSchema, bytes);
+  let m;
+  try {
+    m = fromBinary(ModelProtoSchema, bytes);
+  } catch (e) {
+    throw new Error(`inspectModel: not an ONNX model (protobuf decoding failed: ${(e as Error).message})`, { cause: e });
+  }
   const g = m.graph;
   if (!g) throw new Error('inspectModel: the model has no graph; is this an ONNX ModelProto?');
   return {

@@ -42,6 +42,8 @@ describe('repkit cluster | semi | tsne | metric', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg[^>]*>[\s\S]*t-SNE of iris/);
     expect([...readFileSync(png).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // At the smallest --n-iter no iteration follows the exaggerated stage: no KL was measured (scikit-learn's sentinel is the largest double).
+    expect((await json('tsne', '--data', 'iris', '--n-iter', '250', '--trust', '0')).kl).toBeNull();
   });
 
   it('metric gmml on iris', async () => {
@@ -60,6 +62,10 @@ describe('repkit cluster | semi | tsne | metric', () => {
       [['tsne', '--data', bad.replace('bad', 'missing')], /ENOENT|no such file/],
       [['semi', 'spread', '--data', 'iris', '--kernel', 'poly'], /--kernel must be knn or rbf/],
       [['tsne', '--data', 'iris', '--out', join(dir, 'x.jpg')], /--out must name a \.svg or \.png file/],
+      [['tsne', '--data', 'iris', '--out', '/proc/repkit-nope/x.svg'], /--out: cannot create folder \/proc\/repkit-nope/],
+      [['semi', 'propagate', '--data', 'iris', '--alpha', '0.5'], /--alpha applies to spread only, not propagate/],
+      [['semi', 'spread', '--data', 'iris', '--labelled', '1'], /--labelled 1 hides no label, so no accuracy can be measured; pass a share below 1/],
+      [['conformance', '--filter', 'relu', '--json', dir], /--json: .* is a folder; pass a file name/],
     ];
     for (const [args, re] of cases) {
       const r = await repkit(...args);

@@ -9,6 +9,7 @@ import { Tensor, argmax, interpret, linear, log, relu, trace } from '@repkit/cor
 import { exportOnnx, readTensorFile, readTestDataSet, writeOnnx, writeTestDataSet } from '@repkit/onnx';
 import { compareModel, formatReport, randomFeeds } from './compare.ts';
 import { loadModel, runModel } from './run.ts';
+import { parseBackends } from '../backends.ts';
 
 const ALL = ['reference', 'onnxruntime', 'wasm'];
 
@@ -91,6 +92,12 @@ describe('repkit compare', () => {
     const label = r.outputs.find((o) => o.name === 'label')!;
     expect(label.expected.map((c) => [c.what, c.mismatches, c.pass])).toEqual([['reference vs expected', 1, false], ['wasm vs expected', 1, false]]);
     expect(label.pairs.every((c) => c.pass)).toBe(true);
+  });
+
+  it('one backend needs expected outputs to compare with; a backend listed twice is refused', async () => {
+    await expect(compareModel({ model: at('model.onnx'), backends: ['onnxruntime'] })).rejects.toThrow(/--backends: 'onnxruntime' alone has nothing to be compared with; list two or more backends, or give --inputs with expected outputs/);
+    expect((await compareModel({ model: at('model.onnx'), inputs: at('set'), backends: ['wasm'] })).outputs[0]!.expected.map((c) => c.what)).toEqual(['wasm vs expected']);
+    expect(() => parseBackends('wasm,wasm')).toThrow(/--backends: 'wasm' is listed twice; list each backend once/);
   });
 
   it('draws seeded inputs from the declared shapes, symbolic dims sized by --dim', async () => {

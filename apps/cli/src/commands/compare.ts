@@ -123,6 +123,9 @@ export async function compareModel(o: CompareOptions): Promise<CompareReport> {
   } else {
     feeds = randomFeeds(graph, o.seed ?? 0, o.dims);
   }
+  if (o.backends.length < 2 && !expected) {
+    throw new Error(`--backends: '${o.backends.join(',')}' alone has nothing to be compared with; list two or more backends, or give --inputs with expected outputs (output_N.pb)`);
+  }
   const backends = await loadBackends(o.backends);
   const runs: { name: string; engine: string; out?: Results; error?: string }[] = [];
   for (const b of backends) {

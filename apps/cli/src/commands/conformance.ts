@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatMatrix, runConformance } from '@repkit/conformance';
 import { loadBackends, parseBackends } from '../backends.ts';
-import { writeFileAtomic } from '../files.ts';
+import { prepareOutputFile, prepareOutputFolder, writeFileAtomic } from '../files.ts';
 
 export function conformanceCommand(program: Command): void {
   program
@@ -13,6 +13,9 @@ export function conformanceCommand(program: Command): void {
     .option('--json <file>', 'write the rows as JSON')
     .option('--onnx-dir <dir>', 'also write every checked graph as an ONNX file')
     .action(async (o: { backends: string; filter?: string; json?: string; onnxDir?: string }) => {
+      // Output paths are made and checked first: a full run takes minutes.
+      if (o.json) prepareOutputFile('--json', o.json);
+      if (o.onnxDir) prepareOutputFolder('--onnx-dir', o.onnxDir);
       const backends = await loadBackends(parseBackends(o.backends));
       for (const b of backends) console.log(`backend: ${b.describe()}`);
       const rows = await runConformance({ backends: backends.map((b) => b.name), filter: o.filter, onnxDir: o.onnxDir });

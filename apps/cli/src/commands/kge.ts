@@ -1,6 +1,6 @@
 // `repkit kge train | evaluate | export | score`: knowledge-graph embeddings end to end, labels in and out.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Tensor, getBackend } from '@repkit/core';
 import { readTriples } from '@repkit/data';
@@ -9,7 +9,7 @@ import { exportOnnx, importOnnx, inspectModel, writeOnnx } from '@repkit/onnx';
 import { loadBackends, parseBackends } from '../backends.ts';
 import { parseIntArg, parseNumberArg } from '../args.ts';
 import { progressBar } from '../progress.ts';
-import { checkOutputFolder, prepareOutputFolder } from '../files.ts';
+import { checkOutputFile, prepareOutputFolder } from '../files.ts';
 
 interface TrainFlags {
   dataset: string; model: string; backend: string; epochs?: string; dim: string; lr?: string; batch: string;
@@ -34,7 +34,8 @@ async function train(o: TrainFlags): Promise<void> {
     loss: o.loss as kge.LossKind, seed: parseIntArg('--seed', o.seed, 0),
   };
   if (o.resume && !o.checkpoint) throw new Error('--resume needs --checkpoint DIR');
-  if (o.out) checkOutputFolder('--out', o.out);
+  // Created now, so a folder that cannot be made fails before training rather than after it.
+  if (o.out) prepareOutputFolder('--out', o.out);
   if (o.checkpoint) prepareOutputFolder('--checkpoint', o.checkpoint);
   const bar = progressBar(`${o.model} on ${data.name}`, epochs);
   const trained = await kge.trainKge(model, data, {
@@ -43,6 +44,9 @@ async function train(o: TrainFlags): Promise<void> {
     ...(o.checkpoint ? { checkpoint: { dir: o.checkpoint }, resume: Boolean(o.resume) } : {}),
   });
   bar.stop();
+  // What ran: the learning rate a default resolved to, and the epochs early stopping kept.
+  const ran = { ...settings, lr: trained.lr, ...(trained.bestEpoch !== undefined ? { epochsRun: trained.epochs, bestEpoch: trained.bestEpoch } : {}) };
+  if (o.resume && trained.resumedFrom === undefined) console.error(`--resume: no checkpoint in ${o.checkpoint} yet, so training started at epoch 1`);
   if (trained.resumedFrom !== undefined) console.log(`resumed from the checkpoint in ${o.checkpoint} at epoch ${trained.resumedFrom} of ${epochs}`);
   if (trained.bestEpoch !== undefined) console.log(`early stopping: kept epoch ${trained.bestEpoch} of ${trained.epochs} (validation MRR ${trained.validation!.map((v) => v.mrr.toFixed(3)).join(', ')})`);
   const metrics = await kge.evaluateKge(model, trained.params, data.test, [data.train, data.valid, data.test], data.relations.size, { backend: backend!.name });
@@ -50,12 +54,12 @@ async function train(o: TrainFlags): Promise<void> {
   console.log(`test, filtered, realistic: ${metricLine(metrics.realistic)}`);
   if (o.out) {
     kge.saveKge(o.out, {
-      model: o.model, options: { dim }, dataset: o.dataset, entities: data.entities.labels, relations: data.relations.labels,
-      params: trained.params, settings, metrics: { test: metrics.realistic },
+      model: o.model, options: { dim }, dataset: existsSync(o.dataset) ? resolve(o.dataset) : o.dataset, entities: data.entities.labels, relations: data.relations.labels,
+      params: trained.params, settings: ran, metrics: { test: metrics.realistic },
     });
     console.log(`saved to ${o.out}`);
   }
-  if (o.json) console.log(JSON.stringify({ ...metrics.realistic, seconds: trained.seconds, ...settings, ...(trained.resumedFrom !== undefined ? { resumedFromEpoch: trained.resumedFrom } : {}) }));
+  if (o.json) console.log(JSON.stringify({ ...metrics.realistic, seconds: trained.seconds, ...ran, ...(trained.resumedFrom !== undefined ? { resumedFromEpoch: trained.resumedFrom } : {}) }));
 }
 
 async function evaluate(o: { model: string; backend: string; split: string; json?: boolean }): Promise<void> {
@@ -70,6 +74,8 @@ async function evaluate(o: { model: string; backend: string; split: string; json
 }
 
 async function exportModel(o: { model: string; out: string; triton?: string }): Promise<void> {
+  checkOutputFile('--out', o.out);
+  if (o.triton) prepareOutputFolder('--triton', o.triton);
   const saved = kge.loadKge(o.model);
   const bytes = exportOnnx(kge.exportGraph(saved.instance, saved.params), {
     docString: `${saved.model} (${saved.instance.cite}) trained on ${saved.dataset}`,
@@ -89,8 +95,17 @@ async function exportModel(o: { model: string; out: string; triton?: string }): 
 
 /** Top-k labelled predictions from an exported file: tails of (head, relation) or heads of (relation, tail). */
 export async function kgeScore(file: string, q: { head?: string; relation: string; tail?: string; top: number; backend: string }) {
-  const bytes = new Uint8Array(readFileSync(file));
-  const meta = inspectModel(bytes).metadata;
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new Error(`--model: ${file} is a folder; score takes an exported file: run 'repkit kge export --model ${file} --out model.onnx' and pass model.onnx`);
+  }
+  let bytes: Uint8Array, meta: Record<string, string>;
+  try {
+    bytes = new Uint8Array(readFileSync(file));
+    meta = inspectModel(bytes).metadata;
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message.replace(/^inspectModel: /, '');
+    throw new Error(`--model: cannot read ${file} as an ONNX file (${why}); pass a file written by 'repkit kge export'`, { cause: e });
+  }
   if (meta['repkit.kind'] !== 'kge') throw new Error(`--model: ${file} is not a repkit KGE export (no repkit.kind = kge metadata)`);
   const entities = JSON.parse(meta['repkit.entities']!) as string[], relations = JSON.parse(meta['repkit.relations']!) as string[];
   const id = (labels: string[], l: string, what: string): number => {

@@ -41,6 +41,7 @@ describe('repkit semi <recipe>', () => {
     [['semi', 'fixmatch', '--threshold', '1.5'], /--threshold must be a probability in \(0, 1\), got '1.5'/],
     [['semi', 'mixmatch', '--temperature', '0'], /--temperature must be a number > 0, got '0'/],
     [['semi', 'entmin', '--threshold', '0.9'], /--threshold applies to fixmatch and selftrain only, not entmin/],
+    [['semi', 'fixmatch', '--teacher-labels', '50'], /--teacher-labels applies to distill only, not fixmatch/],
     [['semi', 'fixmatch', '--export', '/nonexistent-folder/m.onnx'], /--export: folder \/nonexistent-folder does not exist/],
     [['semi', 'fixmatch', '--export', tmpdir()], /--export: .* is a folder; pass a file name such as model.onnx/],
   ])('%j fails naming the argument', async (args, message) => {

@@ -10,7 +10,7 @@ import { checkOutputFile, prepareOutputFolder } from '../files.ts';
 
 interface RecipeOptions {
   data: string; labels: string; seed: string; backend: string; steps?: string; json?: boolean;
-  threshold?: string; temperature?: string; checkpoint?: string; export?: string; teacherLabels: string;
+  threshold?: string; temperature?: string; checkpoint?: string; export?: string; teacherLabels?: string;
 }
 
 const RECIPES = {
@@ -34,7 +34,7 @@ function labelled(flag: string, value: string): semi.SemiTask {
 
 /** The distillation teacher: the supervised baseline on --teacher-labels pool labels (default: all 1000). */
 async function teacherFor(o: RecipeOptions, backend: string): Promise<semi.SemiSupervisedClassifier> {
-  const t = labelled('--teacher-labels', o.teacherLabels);
+  const t = labelled('--teacher-labels', o.teacherLabels ?? '1000');
   return new semi.SupervisedBaseline({ seed: parseIntArg('--seed', o.seed, 0), backend }).fit(t.X, t.y);
 }
 
@@ -48,6 +48,7 @@ function build(name: Recipe, o: RecipeOptions, backend: string, teacher?: semi.S
   if (o.threshold !== undefined && !(threshold.threshold! < 1)) throw new Error(`--threshold must be a probability in (0, 1), got '${o.threshold}'`);
   if (o.temperature !== undefined && name !== 'mixmatch' && name !== 'distill') throw new Error(`--temperature applies to mixmatch and distill only, not ${name}`);
   const temperature = o.temperature === undefined ? {} : { temperature: parseNumberArg('--temperature', o.temperature, 0) };
+  if (o.teacherLabels !== undefined && name !== 'distill') throw new Error(`--teacher-labels applies to distill only, not ${name}`);
   if (o.threshold !== undefined && name !== 'fixmatch' && name !== 'selftrain') throw new Error(`--threshold applies to fixmatch and selftrain only, not ${name}`);
   switch (name) {
     case 'supervised': return new semi.SupervisedBaseline(common);
@@ -105,7 +106,7 @@ export function addRecipeCommands(group: Command): void {
       .option('--steps <n>', 'optimizer steps (default 3000; selftrain: per round, 1500)')
       .option('--threshold <p>', 'fixmatch, selftrain: confidence threshold in (0, 1) (default 0.95)')
       .option('--temperature <T>', 'mixmatch: sharpening temperature > 0 (default 0.5); distill: softening temperature (default 4)')
-      .option('--teacher-labels <n>', 'distill: pool labels the supervised teacher is trained on', '1000')
+      .option('--teacher-labels <n>', 'distill: pool labels the supervised teacher is trained on (default 1000)')
       .option('--checkpoint <dir>', 'write checkpoints there, and resume from one found there')
       .option('--export <file.onnx>', 'write the trained classifier as ONNX')
       .option('--json', 'print one JSON object on the last line')

@@ -9,23 +9,25 @@ import { loadBackend, loadData, parseNonNegative, withCommon, type CommonOptions
 import { addRecipeCommands } from './semi-recipes.ts';
 
 interface SemiOptions extends CommonOptions {
-  kernel: string; nNeighbors: string; gamma: string; alpha: string; maxIter?: string; tol: string; labelled: string; draw: string;
+  kernel: string; nNeighbors: string; gamma: string; alpha?: string; maxIter?: string; tol: string; labelled: string; draw: string;
 }
 
 async function run(variant: 'spread' | 'propagate', o: SemiOptions): Promise<void> {
   const ds = loadData(o.data, o.data.endsWith('.csv') ? o.labelColumn : 'last');
   if (!ds.y) throw new Error(`--data ${o.data} has no labels; pass a CSV with --label-column last (−1 marks unlabelled rows)`);
   if (o.kernel !== 'knn' && o.kernel !== 'rbf') throw new Error(`--kernel must be knn or rbf, got '${o.kernel}'`);
+  if (o.alpha !== undefined && variant !== 'spread') throw new Error(`--alpha applies to spread only, not ${variant}`);
   const backend = await loadBackend(o.backend);
   const truth = ds.y.data as Int32Array;
   const given = truth.some((c) => c < 0);
   const fraction = parseNumberArg('--labelled', o.labelled, 0);
   const yl = given ? truth : semi.maskLabels(truth, fraction, { seed: parseIntArg('--seed', o.seed, 0), draw: parseIntArg('--draw', o.draw, 1) });
+  if (!given && !yl.some((c) => c < 0)) throw new Error(`--labelled ${o.labelled} hides no label, so no accuracy can be measured; pass a share below 1`);
   const common = {
     kernel: o.kernel as 'knn' | 'rbf', nNeighbors: parseIntArg('--n-neighbors', o.nNeighbors, 1), gamma: parseNumberArg('--gamma', o.gamma, 0),
     tol: parseNonNegative('--tol', o.tol), backend, ...(o.maxIter ? { maxIter: parseIntArg('--max-iter', o.maxIter, 1) } : {}),
   };
-  const model = variant === 'spread' ? new semi.LabelSpreading({ ...common, alpha: parseNumberArg('--alpha', o.alpha, 0) }) : new semi.LabelPropagation(common);
+  const model = variant === 'spread' ? new semi.LabelSpreading({ ...common, alpha: parseNumberArg('--alpha', o.alpha ?? '0.2', 0) }) : new semi.LabelPropagation(common);
   const t0 = performance.now();
   await model.fit(ds.X, new Tensor('int32', [yl.length], yl));
   const seconds = (performance.now() - t0) / 1000;
@@ -49,7 +51,7 @@ export function semiCommand(program: Command): void {
       .option('--kernel <knn|rbf>', 'affinity graph', 'knn')
       .option('--n-neighbors <n>', 'knn: neighbours per row, itself included', '7')
       .option('--gamma <x>', 'rbf: exp(−γ‖x − x′‖²)', '20')
-      .option('--alpha <x>', 'spread: clamping factor in (0, 1)', '0.2')
+      .option('--alpha <x>', 'spread: clamping factor in (0, 1) (default 0.2)')
       .option('--max-iter <n>', 'iterations at most (default 30 for spread, 1000 for propagate)')
       .option('--tol <x>', 'stop when Σ|F − F_prev| < tol', '1e-3')
       .option('--labelled <fraction>', 'share of rows that keep their label (when the data has no −1 labels)', '0.1')

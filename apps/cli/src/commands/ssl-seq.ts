@@ -41,7 +41,7 @@ function outputs(o: CommonOptions, label: string): { checkpoint?: string; onResu
 }
 
 function addCommon(cmd: Command, steps: string, batch: string, lr: string): Command {
-  return cmd
+  return cmd.allowUnknownOption(false).allowExcessArguments(false) // not the ssl group's leniency
     .option('--backend <name>', `engine: ${SEQ_BACKENDS.join(', ')}`, 'onnxruntime')
     .option('--seed <n>', 'seed of weights, batches and masking (the data has its own fixed seed)', '0')
     .option('--steps <n>', 'Adam steps', steps)

@@ -148,7 +148,8 @@ export function sslCommand(program: Command): Command {
     ressl: 'ReSSL: relations of a strong view to a queue, sharpened by a momentum teacher on the weak view (Zheng et al. 2021); probes layer 2',
   };
   for (const method of SSL_METHODS) {
-    group.command(method).description(what[method])
+    // Subcommands inherit the group's leniency (it exists to name unknown methods): take it back.
+    group.command(method).description(what[method]).allowUnknownOption(false).allowExcessArguments(false)
       .option('--data <name>', 'dataset: digits', 'digits')
       .option('--probe-labels <n>', 'labelled pool images the probe trains on (50 = the fixed 5 per class; 1000 = the whole pool)', '50')
       .option('--seed <n>', 'seed of the run: weights, batches, augmentations', '0')

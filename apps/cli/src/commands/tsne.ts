@@ -7,7 +7,7 @@ import * as vl from 'vega-lite';
 import * as vega from 'vega';
 import { Resvg } from '@resvg/resvg-js';
 import { parseIntArg, parseNumberArg } from '../args.ts';
-import { writeFileAtomic } from '../files.ts';
+import { prepareOutputFile, writeFileAtomic } from '../files.ts';
 import { loadBackend, loadData, parseNonNegative, withCommon, type CommonOptions } from './cluster.ts';
 
 interface TsneOptions extends CommonOptions {
@@ -53,6 +53,7 @@ export function tsneCommand(program: Command): void {
     .option('--out <file>', 'write the scatter plot: .svg or .png (repeatable)', collect, [])
     .action(async (o: TsneOptions) => {
       for (const f of o.out) if (!/\.(svg|png)$/i.test(f)) throw new Error(`--out must name a .svg or .png file, got '${f}'`);
+      for (const f of o.out) prepareOutputFile('--out', f);
       if (o.method !== 'barnes_hut' && o.method !== 'exact') throw new Error(`--method must be barnes_hut or exact, got '${o.method}'`);
       if (o.init !== 'pca' && o.init !== 'random') throw new Error(`--init must be pca or random, got '${o.init}'`);
       const ds = loadData(o.data, o.labelColumn);
@@ -67,7 +68,9 @@ export function tsneCommand(program: Command): void {
       const seconds = (performance.now() - t0) / 1000;
       const k = parseIntArg('--trust', o.trust, 0);
       const trust = k > 0 ? manifold.trustworthiness(ds.X, E, k) : undefined;
-      const title = `t-SNE of ${ds.name} (perplexity ${ts.perplexity}, ${ts.method}, KL ${ts.klDivergence_.toFixed(3)})`;
+      // At --n-iter 250 no iteration follows the exaggerated stage, so (as in scikit-learn) no KL was measured: its sentinel is the largest double.
+      const kl = ts.klDivergence_ < Number.MAX_VALUE ? ts.klDivergence_ : null;
+      const title = `t-SNE of ${ds.name} (perplexity ${ts.perplexity}, ${ts.method}, ${kl === null ? 'KL not measured at --n-iter 250' : `KL ${kl.toFixed(3)}`})`;
       if (o.out.length) {
         const svg = await scatterSvg(E, ds.y, title);
         for (const f of o.out) {
@@ -75,7 +78,7 @@ export function tsneCommand(program: Command): void {
         }
       }
       const out = {
-        data: ds.name, backend: ts.method === 'exact' ? backend : 'host (TypeScript)', method: ts.method, perplexity: ts.perplexity, kl: ts.klDivergence_,
+        data: ds.name, backend: ts.method === 'exact' ? backend : 'host (TypeScript)', method: ts.method, perplexity: ts.perplexity, kl,
         ...(trust !== undefined ? { trustworthiness: trust, trustNeighbors: k } : {}), nIter: ts.nIter_ + 1, learningRate: ts.learningRate_, seconds, out: o.out,
       };
       console.log(`${title}: ${out.nIter} iterations${trust !== undefined ? `, trustworthiness(${k}) ${trust.toFixed(4)}` : ''}, ${seconds.toFixed(1)} s on ${out.backend}${o.out.length ? `; wrote ${o.out.join(', ')}` : ''}`);

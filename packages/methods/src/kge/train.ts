@@ -48,6 +48,8 @@ export interface KgeTrained {
   seconds: number;
   /** Epochs run (fewer than asked when early stopping fired). */
   epochs: number;
+  /** The learning rate used: the one asked for, or the default it resolved to. */
+  lr: number;
   /** Validation MRR at each early-stopping evaluation, and the epoch whose parameters were kept. */
   validation?: { epoch: number; mrr: number }[];
   bestEpoch?: number;
@@ -55,10 +57,10 @@ export interface KgeTrained {
   resumedFrom?: number;
 }
 
-function optimizerOf(name: string, lr: number | undefined): Optimizer {
-  if (name === 'adam') return adam({ lr: lr ?? 1e-3 });
-  if (name === 'adagrad') return adagrad({ lr: lr ?? 1e-2 });
-  if (name === 'sgd') return sgd({ lr: lr ?? 1e-2 });
+function optimizerOf(name: string, lr: number): Optimizer {
+  if (name === 'adam') return adam({ lr });
+  if (name === 'adagrad') return adagrad({ lr });
+  if (name === 'sgd') return sgd({ lr });
   throw new Error(`optimizer must be adam, adagrad or sgd, got '${name}'`);
 }
 
@@ -72,6 +74,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   positive('batchSize', batchSize);
   positive('negatives', negatives);
   positive('margin', margin, false);
+  if (loss !== 'margin' && loss !== 'softplus') throw new Error(`loss must be 'margin' or 'softplus', got '${loss}'`);
   if (data.train.count === 0) throw new Error('the training split is empty');
   const sizes = { entities: data.entities.size, relations: data.relations.size };
   const rng = new Philox(opts.seed ?? 0);
@@ -79,6 +82,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   const backend = await getBackend(opts.backend ?? 'onnxruntime');
   const semantics = opts.semantics ?? 'dense';
   const optimizer = opts.optimizer ?? 'adam';
+  const lr = opts.lr ?? (optimizer === 'adam' ? model.trainDefaults?.lr ?? 1e-3 : 1e-2);
   model.prepare?.(data.train, sizes);
   const init = model.init(rng.fork(1), sizes);
   // Fixed tables (TransM's θ_r, TranSparse's masks) are constants of the loss graph, not trainer tables.
@@ -86,7 +90,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   const fixed = Object.fromEntries(names.filter((t) => model.tables[t]!.fixed).map((t) => [t, init[t]!]));
   const tables = Object.fromEntries(trained.map((t) => [t, semantics])), globals = globalIdInputs(model);
   const trainer = await SparseTrainer.create(lossGraph(model, sizes, n, margin, loss, fixed), backend, init, {
-    optimizer: optimizerOf(optimizer, opts.lr ?? (optimizer === 'adam' ? model.trainDefaults?.lr : undefined)), tables, constraints: model.constraints, rows: kernels(),
+    optimizer: optimizerOf(optimizer, lr), tables, constraints: model.constraints, rows: kernels(),
   });
   const neg = negativeSampler(sampler, data.train, sizes.entities, sizes.relations);
   const order = rng.fork(2), draws = rng.fork(3);
@@ -95,6 +99,9 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
   let first = 1, resumedFrom: number | undefined;
   if (opts.resume && opts.checkpoint) {
     const c = loadCheckpoint(opts.checkpoint.dir, fingerprint);
+    if (c && c.epoch > epochs) {
+      throw new Error(`epochs = ${epochs} is fewer than the ${c.epoch} epochs the checkpoint in ${opts.checkpoint.dir} holds; pass epochs ≥ ${c.epoch}, or another checkpoint folder to start afresh`);
+    }
     if (c) {
       trainer.restore(c.snapshot);
       order.setState(c.rng.order!);
@@ -148,7 +155,7 @@ export async function trainKge(model: KgeModel, data: TriplesDataset, opts: KgeT
     }
     if (opts.checkpoint) save(Math.min(epoch, epochs));
     return {
-      params: best && stop ? best.params : params(), losses, seconds: (performance.now() - t0) / 1000, epochs: Math.min(epoch, epochs),
+      params: best && stop ? best.params : params(), losses, seconds: (performance.now() - t0) / 1000, epochs: Math.min(epoch, epochs), lr,
       ...(stop ? { validation, bestEpoch: best?.epoch } : {}), ...(resumedFrom !== undefined ? { resumedFrom } : {}),
     };
   } finally {
