@@ -25,6 +25,13 @@ const RECIPES = {
 
 type Recipe = keyof typeof RECIPES;
 
+/** Flags that only some recipes take: given to another, they are refused rather than ignored. */
+const OWN_FLAGS = {
+  temperature: { flag: '--temperature', recipes: ['mixmatch', 'distill'] },
+  teacherLabels: { flag: '--teacher-labels', recipes: ['distill'] },
+  threshold: { flag: '--threshold', recipes: ['fixmatch', 'selftrain'] },
+} as const satisfies Record<string, { flag: string; recipes: readonly Recipe[] }>;
+
 /** The digits protocol with `value` pool labels; a bad count is reported under `flag`. */
 function labelled(flag: string, value: string): semi.SemiTask {
   const n = parseIntArg(flag, value, 1);
@@ -46,10 +53,10 @@ function build(name: Recipe, o: RecipeOptions, backend: string, teacher?: semi.S
   };
   const threshold = o.threshold === undefined ? {} : { threshold: parseNumberArg('--threshold', o.threshold, 0) };
   if (o.threshold !== undefined && !(threshold.threshold! < 1)) throw new Error(`--threshold must be a probability in (0, 1), got '${o.threshold}'`);
-  if (o.temperature !== undefined && name !== 'mixmatch' && name !== 'distill') throw new Error(`--temperature applies to mixmatch and distill only, not ${name}`);
+  for (const [key, own] of Object.entries(OWN_FLAGS)) {
+    if (o[key as keyof typeof OWN_FLAGS] !== undefined && !(own.recipes as readonly Recipe[]).includes(name)) throw new Error(`${own.flag} applies to ${own.recipes.join(' and ')} only, not ${name}`);
+  }
   const temperature = o.temperature === undefined ? {} : { temperature: parseNumberArg('--temperature', o.temperature, 0) };
-  if (o.teacherLabels !== undefined && name !== 'distill') throw new Error(`--teacher-labels applies to distill only, not ${name}`);
-  if (o.threshold !== undefined && name !== 'fixmatch' && name !== 'selftrain') throw new Error(`--threshold applies to fixmatch and selftrain only, not ${name}`);
   switch (name) {
     case 'supervised': return new semi.SupervisedBaseline(common);
     case 'selftrain': return new semi.SelfTraining({ ...common, ...threshold });
